@@ -1,0 +1,63 @@
+# Arbeidsgiverpool Groruddalen. `make` alone prints this help.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask
+PORT ?= 5000
+EVAL_DIR ?= ../shared/eval/dev
+export FLASK_APP := wsgi.py
+
+.DEFAULT_GOAL := help
+.PHONY: help install db run test lint format eval bench seed translations i18n-update
+
+help:  ## Show this help
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed  ## Create .venv and install the pinned requirements
+
+translations: $(VENV)/.installed  ## Compile the message catalogues (bokmål msgids, English catalogue)
+	$(VENV)/bin/pybabel compile -q -d employerpool/translations
+
+i18n-update: $(VENV)/.installed  ## Extract interface texts and merge them into the catalogues
+	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	    -o employerpool/translations/messages.pot .
+	$(VENV)/bin/pybabel update -q -i employerpool/translations/messages.pot -d employerpool/translations \
+	    --no-fuzzy-matching
+
+eval: $(VENV)/.installed  ## Rank the development evaluation set and print score.py's figures
+	@RESULTS=$$(mktemp); \
+	$(PY) -m matching rank --vacancies $(EVAL_DIR)/vacancies.jsonl \
+	    --candidates $(EVAL_DIR)/candidates.jsonl --top 50 --out "$$RESULTS" && \
+	$(PY) $(EVAL_DIR)/../score.py $(EVAL_DIR) "$$RESULTS"; rc=$$?; rm -f "$$RESULTS"; exit $$rc
+
+bench: $(VENV)/.installed  ## Run the benchmarks (matcher at 100 000 candidates) and print their figures
+	$(PY) bench/bench_matcher.py
+
+db: $(VENV)/.installed
+	$(FLASK) db upgrade
+
+seed: db  ## Migrate the database and load the demo data (only into an empty database)
+	$(FLASK) seed demo
+
+run: translations seed  ## Install, migrate SQLite, load demo data once, serve on http://127.0.0.1:$(PORT)
+	@$(FLASK) seed logins
+	@echo "Serving Arbeidsgiverpool Groruddalen on http://127.0.0.1:$(PORT)  (Ctrl+C stops)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+lint: $(VENV)/.installed  ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed  ## ruff format and autofix
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: $(VENV)/.installed translations  ## Run the whole test suite (SQLite; PostgreSQL with TEST_DATABASE_URL)
+	$(PY) -m pytest

@@ -1,0 +1,105 @@
+"""Arbeidsgiverpool Groruddalen: the Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask, request, session
+from flask_login import current_user
+
+from employerpool.config import load_config
+from employerpool.extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, CLI, error pages."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    load_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    register_cli(app)
+    logging.getLogger(__name__).debug("app created (%s)", app.config["ENV_NAME"])
+    return app
+
+
+def get_locale() -> str:
+    """The user's chosen language, else the session's, else bokmål."""
+    languages = ("nb", "en")
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    lang = session.get("lang")
+    if lang in languages:
+        return lang
+    return "nb"
+
+
+def register_extensions(app: Flask) -> None:
+    from employerpool import models  # noqa: F401  (every table on the metadata)
+    from employerpool.services.auth import load_user
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=get_locale,
+        default_translation_directories=os.path.join(app.root_path, "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+
+def register_blueprints(app: Flask) -> None:
+    from employerpool.views import admin, auth, candidates, employers, errors, main, vacancies
+
+    for module in (auth, main, employers, vacancies, candidates, admin, errors):
+        app.register_blueprint(module.bp)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from employerpool import labels
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["label"] = labels.label
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["nav_items"] = labels.nav_items
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def set_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.is_secure:
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        if current_user and current_user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def register_cli(app: Flask) -> None:
+    from employerpool import cli
+
+    cli.register(app)

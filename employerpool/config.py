@@ -1,0 +1,107 @@
+"""Configuration classes, chosen by EMPLOYERPOOL_ENV (development, test, production)."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when a required setting is missing."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Make `postgresql://` URLs use psycopg 3, the driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class BaseConfig:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+    WTF_CSRF_TIME_LIMIT = 3600 * 8
+    BABEL_DEFAULT_LOCALE = "nb"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Oslo"
+    LANGUAGES = ("nb", "en")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # A set-password link is valid this long.
+    SET_PASSWORD_LINK_HOURS = 72
+    # Login rate limiting: failures before a temporary lock, and the lock's length.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    DEMO_MODE = False
+
+    @classmethod
+    def from_environment(cls, instance_path: str) -> dict:
+        """Return the settings that come from the environment."""
+        default_db = "sqlite:///" + os.path.join(instance_path, "employerpool.sqlite3")
+        return {
+            "SECRET_KEY": os.environ.get("SECRET_KEY"),
+            "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+                os.environ.get("DATABASE_URL", default_db)
+            ),
+        }
+
+
+class DevelopmentConfig(BaseConfig):
+    """A laptop demo: SQLite in the instance folder, demo data allowed."""
+
+    ENV_NAME = "development"
+    DEMO_MODE = True
+    DEV_SECRET_KEY = "development-only-not-secret"  # noqa: S105 - never used outside development
+
+
+class TestConfig(BaseConfig):
+    """The test suite; the tests pass the database URL themselves."""
+
+    ENV_NAME = "test"
+    TESTING = True
+    DEMO_MODE = True
+    DEV_SECRET_KEY = "test-only-not-secret"  # noqa: S105
+    # Password hashing cost is not what the tests are about.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+class ProductionConfig(BaseConfig):
+    """Production: SECRET_KEY and DATABASE_URL must come from the environment."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+CONFIGS = {c.ENV_NAME: c for c in (DevelopmentConfig, TestConfig, ProductionConfig)}
+
+
+def load_config(app, test_config: dict | None) -> None:
+    """Fill `app.config` from the environment's class, the environment and `test_config`."""
+    env = (test_config or {}).get("ENV_NAME") or os.environ.get("EMPLOYERPOOL_ENV")
+    if env is None:
+        env = "test" if test_config else "development"
+    if env not in CONFIGS:
+        raise ConfigError(f"EMPLOYERPOOL_ENV must be one of {', '.join(CONFIGS)}, not {env!r}")
+    cls = CONFIGS[env]
+    app.config.from_object(cls)
+    for key, value in cls.from_environment(app.instance_path).items():
+        if value is not None:
+            app.config[key] = value
+    if test_config:
+        app.config.update(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    if not app.config.get("SECRET_KEY"):
+        if env == "production":
+            raise ConfigError("SECRET_KEY must be set in production")
+        app.config["SECRET_KEY"] = cls.DEV_SECRET_KEY
+    if env == "production" and "DATABASE_URL" not in os.environ and not test_config:
+        raise ConfigError("DATABASE_URL must be set in production")

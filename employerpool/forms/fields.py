@@ -1,0 +1,67 @@
+"""Reusable fields: organisasjonsnummer and CEFR level."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
+from stdnum.no import orgnr
+from wtforms import SelectField, StringField
+from wtforms.validators import ValidationError as FormError
+
+from employerpool.models.enums import Cefr
+
+CEFR_DESCRIPTIONS = {
+    Cefr.A1: _l("A1 – forstår og bruker enkle, dagligdagse uttrykk"),
+    Cefr.A2: _l("A2 – klarer enkle samtaler om kjente emner og arbeidsoppgaver"),
+    Cefr.B1: _l("B1 – klarer seg i de fleste situasjoner på jobb, kan forklare og spørre"),
+    Cefr.B2: _l("B2 – snakker og skriver ganske lett om faglige emner"),
+    Cefr.C1: _l("C1 – uttrykker seg flytende og presist, også skriftlig"),
+    Cefr.C2: _l("C2 – behersker norsk nesten som morsmål"),
+}
+
+
+class OrgNumberField(StringField):
+    """A Norwegian organisasjonsnummer: 9 digits with a mod-11 check digit."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data:
+            self.data = "".join(self.data.split())
+
+    def pre_validate(self, form):
+        if not self.data:
+            return
+        try:
+            self.data = orgnr.validate(self.data)
+        except InvalidLength as exc:
+            raise FormError(_l("Organisasjonsnummeret må ha 9 siffer.")) from exc
+        except InvalidFormat as exc:
+            raise FormError(_l("Organisasjonsnummeret kan bare inneholde siffer.")) from exc
+        except InvalidChecksum as exc:
+            raise FormError(
+                _l("Kontrollsifferet stemmer ikke. Sjekk at organisasjonsnummeret er riktig.")
+            ) from exc
+        except ValidationError as exc:
+            raise FormError(_l("Ugyldig organisasjonsnummer.")) from exc
+
+
+class CefrField(SelectField):
+    """A CEFR level (A1–C2) with a plain-language description of each level."""
+
+    def __init__(self, label=None, validators=None, blank_label=None, **kwargs):
+        choices = [("", blank_label or _l("Ikke oppgitt"))]
+        choices += [(level.name, CEFR_DESCRIPTIONS[level]) for level in Cefr]
+        super().__init__(label, validators, choices=choices, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.data = valuelist[0].strip().upper() if valuelist[0] else ""
+
+    def pre_validate(self, form):
+        if self.data and self.data not in Cefr.__members__:
+            raise FormError(_l("Ukjent språknivå. Velg et nivå fra A1 til C2."))
+
+    @property
+    def level(self) -> Cefr | None:
+        """The chosen level as a Cefr, or None."""
+        return Cefr[self.data] if self.data else None

@@ -1,0 +1,55 @@
+"""All models, imported here so that metadata and migrations see every table."""
+
+from employerpool.models.audit import AuditEvent
+from employerpool.models.base import Base, now_utc
+from employerpool.models.candidate import (
+    Candidate,
+    CandidateLanguage,
+    ConsentRecord,
+    DesiredOccupation,
+    Experience,
+    candidate_skill,
+)
+from employerpool.models.contact import EmployerContact
+from employerpool.models.employer import ContactPerson, Employer
+from employerpool.models.match import AppendOnlyError, Match, MatchEvent
+from employerpool.models.partner import Partner
+from employerpool.models.placement import Placement
+from employerpool.models.user import SetPasswordToken, User
+from employerpool.models.vacancy import (
+    CompetenceNeed,
+    Vacancy,
+    VacancyEvent,
+    VacancySkill,
+    competence_need_skill,
+)
+from employerpool.models.vocabulary import Occupation, Skill
+
+__all__ = [
+    "AppendOnlyError",
+    "AuditEvent",
+    "Base",
+    "Candidate",
+    "CandidateLanguage",
+    "CompetenceNeed",
+    "ConsentRecord",
+    "ContactPerson",
+    "DesiredOccupation",
+    "Employer",
+    "EmployerContact",
+    "Experience",
+    "Match",
+    "MatchEvent",
+    "Occupation",
+    "Partner",
+    "Placement",
+    "SetPasswordToken",
+    "Skill",
+    "User",
+    "Vacancy",
+    "VacancyEvent",
+    "VacancySkill",
+    "candidate_skill",
+    "competence_need_skill",
+    "now_utc",
+]

@@ -1,0 +1,1 @@
+"""Domain logic the views and the CLI call."""

@@ -1,0 +1,168 @@
+"""Authentication, role guards and loaders that enforce the visibility model.
+
+Visibility (DESIGN §2, §6):
+- employers, placement needs and employer contacts are shared by all staff;
+- a candidate's full profile is visible to counsellors and coordinators of the candidate's
+  own partner only (least privilege: admins and employer contacts do not read profiles);
+- an employer user sees only its own employer's data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import abort, current_app
+from flask_login import current_user
+
+from employerpool.extensions import db
+from employerpool.models import Candidate, Employer, SetPasswordToken, User, Vacancy, now_utc
+from employerpool.models.enums import STAFF_ROLES, AuditAction, Role
+from employerpool.services import audit
+
+CANDIDATE_READERS = (Role.counsellor, Role.coordinator)
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's user loader."""
+    if not user_id.isdigit():
+        return None
+    return db.session.get(User, int(user_id))
+
+
+def role_required(*roles: Role):
+    """Let only logged-in users with one of `roles` through; others get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+staff_required = role_required(*STAFF_ROLES)
+
+
+def get_employer_or_404(employer_id: int) -> Employer:
+    """Staff see every employer; an employer user only its own."""
+    employer = db.session.get(Employer, employer_id)
+    if employer is None:
+        abort(404)
+    if current_user.role is Role.employer and current_user.employer_id != employer.id:
+        abort(404)
+    return employer
+
+
+def get_vacancy_or_404(vacancy_id: int) -> Vacancy:
+    """Staff see every placement need; an employer user only its own employer's."""
+    vacancy = db.session.get(Vacancy, vacancy_id)
+    if vacancy is None:
+        abort(404)
+    if current_user.role is Role.employer and current_user.employer_id != vacancy.employer_id:
+        abort(404)
+    return vacancy
+
+
+def can_read_candidate(user: User, candidate: Candidate) -> bool:
+    """True when `user` may read `candidate`'s full profile."""
+    return user.role in CANDIDATE_READERS and user.partner_id == candidate.partner_id
+
+
+def get_candidate_or_404(candidate_id: int) -> Candidate:
+    """Load a candidate the current user may read in full, auditing the read or the refusal."""
+    candidate = db.session.get(Candidate, candidate_id)
+    if candidate is None:
+        abort(404)
+    if not can_read_candidate(current_user, candidate):
+        audit.record(AuditAction.view, "candidate", candidate.id, allowed=False)
+        db.session.commit()
+        # Another partner's candidate: do not reveal that it exists.
+        abort(404)
+    audit.record(AuditAction.view, "candidate", candidate.id)
+    db.session.commit()
+    return candidate
+
+
+def authenticate(email: str, password: str) -> tuple[User | None, str | None]:
+    """Check credentials with a per-account lock after repeated failures.
+
+    Returns (user, None) on success, else (None, reason) where reason is "locked" or
+    "invalid". The reason never tells whether the e-mail address exists.
+    """
+    user = db.session.execute(
+        db.select(User).where(User.email == email.strip().lower())
+    ).scalar_one_or_none()
+    now = now_utc()
+    if user is not None and user.locked_until and user.locked_until > now:
+        return None, "locked"
+    if user is None or not user.active or not user.check_password(password):
+        if user is not None:
+            user.failed_logins += 1
+            if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+                user.locked_until = now + timedelta(
+                    minutes=current_app.config["LOGIN_LOCK_MINUTES"]
+                )
+                user.failed_logins = 0
+            audit.record(AuditAction.login_failed, "user", user.id, allowed=False, user=user)
+            db.session.commit()
+            if user.locked_until and user.locked_until > now:
+                return None, "locked"
+        return None, "invalid"
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    audit.record(AuditAction.login, "user", user.id, user=user)
+    db.session.commit()
+    return user, None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_set_password_token(user: User) -> str:
+    """Create a one-time set-password token for `user` and return it (shown once)."""
+    token = secrets.token_urlsafe(32)
+    now = now_utc()
+    db.session.add(
+        SetPasswordToken(
+            user=user,
+            token_hash=_token_hash(token),
+            created_at=now,
+            expires_at=now + timedelta(hours=current_app.config["SET_PASSWORD_LINK_HOURS"]),
+        )
+    )
+    return token
+
+
+def find_set_password_token(token: str) -> SetPasswordToken | None:
+    """The unused, unexpired token record for `token`, or None."""
+    record = db.session.execute(
+        db.select(SetPasswordToken).where(SetPasswordToken.token_hash == _token_hash(token))
+    ).scalar_one_or_none()
+    if record is None or record.used_at is not None or record.expires_at < now_utc():
+        return None
+    return record
+
+
+def set_password(user: User, password: str) -> None:
+    """Hash and store a password with the configured method."""
+    user.set_password(password, current_app.config.get("PASSWORD_HASH_METHOD"))
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only local paths are safe redirect targets (no scheme, no host, no `//`)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and "\\" not in target

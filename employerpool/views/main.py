@@ -1,0 +1,53 @@
+"""The start page: each role lands where its work is."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from employerpool.extensions import db
+from employerpool.models import Candidate, Employer, EmployerContact, Match, Vacancy
+from employerpool.models.enums import Role, VacancyStatus
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("main.home"))
+
+
+@bp.get("/start")
+@login_required
+def home():
+    role = current_user.role
+    if role is Role.employer:
+        vacancies = db.session.scalars(
+            select(Vacancy)
+            .where(Vacancy.employer_id == current_user.employer_id)
+            .order_by(Vacancy.created_at.desc())
+        ).all()
+        return render_template("main/employer_home.html", vacancies=vacancies)
+    open_needs = db.session.scalar(
+        select(func.count()).select_from(Vacancy).where(Vacancy.status == VacancyStatus.open)
+    )
+    figures = {"open_needs": open_needs}
+    if role in (Role.counsellor, Role.coordinator):
+        figures["own_candidates"] = db.session.scalar(
+            select(func.count())
+            .select_from(Candidate)
+            .where(Candidate.partner_id == current_user.partner_id)
+        )
+    if role in (Role.coordinator, Role.admin, Role.employer_contact):
+        figures["employers"] = db.session.scalar(select(func.count()).select_from(Employer))
+        figures["contacts"] = db.session.scalar(
+            select(func.count())
+            .select_from(EmployerContact)
+            .where(EmployerContact.partner_id == current_user.partner_id)
+        )
+    if role is Role.coordinator:
+        figures["matches"] = db.session.scalar(select(func.count()).select_from(Match))
+    return render_template("main/staff_home.html", figures=figures)

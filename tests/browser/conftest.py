@@ -1,0 +1,83 @@
+"""Live server on a free port with a file database, and Debian's Chromium via Playwright.
+
+Browser tests skip when Chromium is missing, unless REQUIRE_BROWSER=1 (CI), where a missing
+browser is an error: CI must prove the journeys, not skip them.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import date
+
+import pytest
+from werkzeug.serving import make_server
+
+from employerpool import create_app
+from employerpool.extensions import db
+from employerpool.services.seed import seed_demo
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts")
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """Serve a freshly migrated, seeded app on 127.0.0.1:<free port>; yields the base URL."""
+    url = "sqlite:///" + str(tmp_path / "live.sqlite3")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_SSL_STRICT": False})
+    with app.app_context():
+        db.create_all()
+        seed_demo(seed=5, candidates=60, employers=16, today=date(2026, 11, 26),
+                  password_method="pbkdf2:sha256:1000")
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium not found at {CHROMIUM}, and REQUIRE_BROWSER=1")
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(locale="nb-NO")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    if request.node.rep_call_failed if hasattr(request.node, "rep_call_failed") else False:
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        page.screenshot(path=os.path.join(ARTIFACTS, f"{request.node.name}.png"))
+    context.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.rep_call_failed = report.failed
+    return report
