@@ -24,7 +24,7 @@ def seed_group() -> None:
 def _print_logins() -> None:
     from employerpool.services.seed import DEMO_LOGINS, DEMO_PASSWORD
 
-    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, _name, role, _partner in DEMO_LOGINS:
         click.echo(f"  {role.name:<17} {email}")
 
@@ -67,8 +67,11 @@ def users_group() -> None:
 @users_group.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(
-    ["admin", "coordinator", "counsellor", "employer_contact", "employer"]))
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "coordinator", "counsellor", "employer_contact", "employer"]),
+)
 @click.option("--partner", "partner_name", help="Partner name (staff roles).")
 @click.option("--employer-orgnr", help="Organisasjonsnummer (employer role).")
 def create_user(email, name, role, partner_name, employer_orgnr):

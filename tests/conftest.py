@@ -10,10 +10,9 @@ import uuid
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import create_engine, text
-
 from flask import has_app_context
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
 
 from employerpool import create_app
 from employerpool.extensions import db
@@ -132,9 +131,7 @@ def csrf_token(client, url: str) -> str:
 def login(client, email: str, password: str = PASSWORD):
     """Log in through the real login form."""
     token = csrf_token(client, "/login")
-    return client.post(
-        "/login", data={"email": email, "password": password, "csrf_token": token}
-    )
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
 
 
 def post_form(client, url: str, data: dict, form_url: str | None = None):
@@ -168,7 +165,9 @@ def make_employer(app):
     def make(**overrides) -> Employer:
         n = next(counter)
         number = next(
-            f"9{m:07d}{d}" for m in range(n * 10, n * 10 + 10) for d in range(10)
+            f"9{m:07d}{d}"
+            for m in range(n * 10, n * 10 + 10)
+            for d in range(10)
             if orgnr.is_valid(f"9{m:07d}{d}")
         )
         values = {

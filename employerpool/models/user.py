@@ -42,7 +42,9 @@ class User(UserMixin, TimestampMixin, Base):
 
     def set_password(self, password: str, method: str | None = None) -> None:
         """Hash and store a new password."""
-        self.password_hash = generate_password_hash(password, **({"method": method} if method else {}))
+        self.password_hash = generate_password_hash(
+            password, **({"method": method} if method else {})
+        )
 
     def check_password(self, password: str) -> bool:
         """True when `password` matches the stored hash."""

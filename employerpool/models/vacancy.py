@@ -55,9 +55,7 @@ class Vacancy(TimestampMixin, Base):
     skill_links = relationship(
         "VacancySkill", cascade="all, delete-orphan", order_by="VacancySkill.skill_id"
     )
-    events = relationship(
-        "VacancyEvent", order_by="VacancyEvent.id", cascade="all, delete-orphan"
-    )
+    events = relationship("VacancyEvent", order_by="VacancyEvent.id", cascade="all, delete-orphan")
 
     @property
     def required_skills(self) -> list:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-
 from employerpool.models.base import Base
 
 

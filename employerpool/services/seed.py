@@ -1,4 +1,4 @@
-"""Deterministic, realistic demo data (DESIGN §1–§3) built with Faker (no_NO, bokmål) and the taxonomies.
+"""Deterministic, realistic demo data (DESIGN §1–§3): Faker (no_NO, bokmål) and the taxonomies.
 
 The vocabulary files in `seed/vocabulary/` are derived from ESCO, the ESCO→STYRK-08 crosswalk and
 NAV's occupation titles (see `seed/vocabulary/ATTRIBUTION.md`). The same seed and reference date
@@ -123,32 +123,108 @@ DOMAIN_NAME_SUFFIX = {
 }
 
 # Names common among immigrants in Oslo, mixed with Faker's Norwegian names.
-EXTRA_FIRST_FEMALE = ["Amina", "Fatima", "Maryam", "Hodan", "Sara", "Leila", "Zahra", "Asha",
-                      "Hawa", "Nasra", "Samira", "Ayan", "Merhawit", "Agnieszka", "Aisha"]
-EXTRA_FIRST_MALE = ["Mohammed", "Ali", "Ahmed", "Abdi", "Hassan", "Omar", "Yusuf", "Mustafa",
-                    "Hussein", "Tesfay", "Piotr", "Bilal", "Karim", "Ibrahim", "Daniel"]
-EXTRA_LAST = ["Ahmed", "Ali", "Hassan", "Mohamed", "Abdi", "Warsame", "Khan", "Hussain",
-              "Nguyen", "Tesfaye", "Kowalski", "Rahimi", "Yilmaz", "Haile", "Farah", "Omar"]
-OTHER_LANGUAGES = ["somali", "arabisk", "tigrinja", "urdu", "polsk", "dari", "engelsk",
-                   "kurdisk", "tamil", "persisk", "litauisk", "tyrkisk", "amharisk", "fransk"]
-FOREIGN_EDUCATION = ["grunnskole fra hjemlandet", "videregående skole fra hjemlandet",
-                     "bachelor i økonomi", "sykepleierutdanning", "lærerutdanning",
-                     "fagutdanning som elektriker", "fagutdanning som frisør", "bachelor i jus"]
+EXTRA_FIRST_FEMALE = [
+    "Amina",
+    "Fatima",
+    "Maryam",
+    "Hodan",
+    "Sara",
+    "Leila",
+    "Zahra",
+    "Asha",
+    "Hawa",
+    "Nasra",
+    "Samira",
+    "Ayan",
+    "Merhawit",
+    "Agnieszka",
+    "Aisha",
+]
+EXTRA_FIRST_MALE = [
+    "Mohammed",
+    "Ali",
+    "Ahmed",
+    "Abdi",
+    "Hassan",
+    "Omar",
+    "Yusuf",
+    "Mustafa",
+    "Hussein",
+    "Tesfay",
+    "Piotr",
+    "Bilal",
+    "Karim",
+    "Ibrahim",
+    "Daniel",
+]
+EXTRA_LAST = [
+    "Ahmed",
+    "Ali",
+    "Hassan",
+    "Mohamed",
+    "Abdi",
+    "Warsame",
+    "Khan",
+    "Hussain",
+    "Nguyen",
+    "Tesfaye",
+    "Kowalski",
+    "Rahimi",
+    "Yilmaz",
+    "Haile",
+    "Farah",
+    "Omar",
+]
+OTHER_LANGUAGES = [
+    "somali",
+    "arabisk",
+    "tigrinja",
+    "urdu",
+    "polsk",
+    "dari",
+    "engelsk",
+    "kurdisk",
+    "tamil",
+    "persisk",
+    "litauisk",
+    "tyrkisk",
+    "amharisk",
+    "fransk",
+]
+FOREIGN_EDUCATION = [
+    "grunnskole fra hjemlandet",
+    "videregående skole fra hjemlandet",
+    "bachelor i økonomi",
+    "sykepleierutdanning",
+    "lærerutdanning",
+    "fagutdanning som elektriker",
+    "fagutdanning som frisør",
+    "bachelor i jus",
+]
 
 # Weights that mirror the study: most candidates are KVP/Intro with levels around A2/B1.
 PROGRAMME_WEIGHTS = {
-    Programme.KVP: 30, Programme.Intro: 30, Programme.Jobbsjansen: 15,
-    Programme.YNO: 12, Programme.AMO: 8, Programme.other: 5,
+    Programme.KVP: 30,
+    Programme.Intro: 30,
+    Programme.Jobbsjansen: 15,
+    Programme.YNO: 12,
+    Programme.AMO: 8,
+    Programme.other: 5,
 }
 INNSATS_WEIGHTS = {
-    Innsatsgruppe.standard: 10, Innsatsgruppe.situasjonsbestemt: 55,
-    Innsatsgruppe.spesielt_tilpasset: 30, Innsatsgruppe.varig_tilpasset: 5,
+    Innsatsgruppe.standard: 10,
+    Innsatsgruppe.situasjonsbestemt: 55,
+    Innsatsgruppe.spesielt_tilpasset: 30,
+    Innsatsgruppe.varig_tilpasset: 5,
 }
 ORAL_WEIGHTS = {None: 5, Cefr.A1: 10, Cefr.A2: 30, Cefr.B1: 33, Cefr.B2: 15, Cefr.C1: 6, Cefr.C2: 1}
 TYPE_WEIGHTS = {
-    PlacementType.arbeidspraksis: 35, PlacementType.sprakpraksis: 20,
-    PlacementType.lonnstilskudd: 15, PlacementType.ordinar: 18,
-    PlacementType.laerling: 6, PlacementType.mentor: 6,
+    PlacementType.arbeidspraksis: 35,
+    PlacementType.sprakpraksis: 20,
+    PlacementType.lonnstilskudd: 15,
+    PlacementType.ordinar: 18,
+    PlacementType.laerling: 6,
+    PlacementType.mentor: 6,
 }
 PARTNER_CANDIDATE_WEIGHTS = [18, 16, 16, 18, 6, 6, 6, 6, 4, 4]
 
@@ -250,15 +326,23 @@ def seed_demo(
         if row["skill_nb"] not in labels_seen:
             labels_seen[row["skill_nb"]] = len(skill_insert)
             skill_insert.append(
-                {"label": row["skill_nb"], "esco_uri": row["esco_uri"] or None,
-                 "domain": row["domain"] or None}
+                {
+                    "label": row["skill_nb"],
+                    "esco_uri": row["esco_uri"] or None,
+                    "domain": row["domain"] or None,
+                }
             )
     db.session.execute(insert(Skill), skill_insert)
     db.session.execute(
         insert(Occupation),
         [
-            {"label": r["label_nb"], "styrk08": r["styrk08"], "styrk08_label": r["styrk08_label"],
-             "esco_uri": r["esco_uri"] or None, "domain": r["domain"] or None}
+            {
+                "label": r["label_nb"],
+                "styrk08": r["styrk08"],
+                "styrk08_label": r["styrk08_label"],
+                "esco_uri": r["esco_uri"] or None,
+                "domain": r["domain"] or None,
+            }
             for r in vocab.occupation_rows
         ],
     )
@@ -330,8 +414,15 @@ def seed_demo(
             employer.contact_persons.append(
                 ContactPerson(
                     name=fake.name(),
-                    title=rng.choice(["daglig leder", "HR-rådgiver", "avdelingsleder",
-                                      "driftsleder", "personalansvarlig"]),
+                    title=rng.choice(
+                        [
+                            "daglig leder",
+                            "HR-rådgiver",
+                            "avdelingsleder",
+                            "driftsleder",
+                            "personalansvarlig",
+                        ]
+                    ),
                     email=f"kontakt{len(taken)}{rng.randrange(100)}@example.no",
                     phone=fake.phone_number(),
                 )
@@ -343,7 +434,9 @@ def seed_demo(
         employer_domain[e.id] = domain_keys[i % len(domain_keys)]
     demo_employer = employer_objs[0]
     employer_user = User(
-        email="arbeidsgiver@demo.no", name="Arne Arbeidsgiver", role=Role.employer,
+        email="arbeidsgiver@demo.no",
+        name="Arne Arbeidsgiver",
+        role=Role.employer,
         employer=demo_employer,
     )
     employer_user.set_password(DEMO_PASSWORD, password_method)
@@ -376,10 +469,14 @@ def seed_demo(
             styrk08=styrk,
             description=(
                 f"{dom['name_nb']}: {title}. "
-                + rng.choice(["Vi har god erfaring med praksiskandidater.",
-                              "Fast veileder på arbeidsplassen.",
-                              "Mulighet for fast ansettelse etter praksis.",
-                              "Arbeidstid etter avtale."])
+                + rng.choice(
+                    [
+                        "Vi har god erfaring med praksiskandidater.",
+                        "Fast veileder på arbeidsplassen.",
+                        "Mulighet for fast ansettelse etter praksis.",
+                        "Arbeidstid etter avtale.",
+                    ]
+                )
             ),
             norwegian_oral_min=oral,
             norwegian_written_min=written,
@@ -387,9 +484,17 @@ def seed_demo(
             district=employer.district,
             hours_per_week=rng.choice(sorted({hours["min"], hours["typical"], hours["max"]})),
             start_date=start,
-            duration_weeks=(rng.choice((8, 12, 16, 26)) if vtype in (
-                PlacementType.arbeidspraksis, PlacementType.sprakpraksis,
-                PlacementType.lonnstilskudd, PlacementType.mentor) else None),
+            duration_weeks=(
+                rng.choice((8, 12, 16, 26))
+                if vtype
+                in (
+                    PlacementType.arbeidspraksis,
+                    PlacementType.sprakpraksis,
+                    PlacementType.lonnstilskudd,
+                    PlacementType.mentor,
+                )
+                else None
+            ),
             driving_licence=dom.get("driving_licence"),
             police_certificate=bool(dom.get("police_certificate")),
             physical_demands=dom.get("physical_demands"),
@@ -444,17 +549,17 @@ def seed_demo(
             norwegian_oral=oral,
             norwegian_written=written,
             norwegian_source=(
-                NorwegianSource.norskprove if tested else
-                (NorwegianSource.counsellor if oral else None)
+                NorwegianSource.norskprove
+                if tested
+                else (NorwegianSource.counsellor if oral else None)
             ),
             norwegian_test_name=(
                 rng.choice(["Norskprøven", "Norskprøve 2", "Norskprøve 3"]) if tested else None
             ),
-            norwegian_test_date=(
-                today - timedelta(days=rng.randint(30, 900)) if tested else None
-            ),
-            education_level=rng.choices(
-                list(EducationLevel), weights=(8, 20, 22, 20, 10, 12, 8))[0],
+            norwegian_test_date=(today - timedelta(days=rng.randint(30, 900)) if tested else None),
+            education_level=rng.choices(list(EducationLevel), weights=(8, 20, 22, 20, 10, 12, 8))[
+                0
+            ],
             foreign_education=rng.choice(FOREIGN_EDUCATION) if rng.random() < 0.4 else None,
             foreign_education_recognised=(rng.random() < 0.2) if rng.random() < 0.4 else None,
             desired_districts=sorted(
@@ -465,7 +570,8 @@ def seed_demo(
             available_from=today + timedelta(days=rng.randint(-90, 120)),
             status=rng.choices(
                 (CandidateStatus.active, CandidateStatus.in_placement, CandidateStatus.inactive),
-                weights=(80, 15, 5))[0],
+                weights=(80, 15, 5),
+            )[0],
         )
         for lang in rng.sample(OTHER_LANGUAGES, k=rng.randint(1, 3)):
             candidate.languages.append(
@@ -477,21 +583,31 @@ def seed_demo(
             if rng.random() < 0.5:
                 etitle, estyrk = rng.choice(vocab.titles_by_domain[domain])
                 candidate.experiences.append(
-                    Experience(title=etitle, styrk08=estyrk, years=float(rng.randint(1, 8)),
-                               abroad=rng.random() < 0.6)
+                    Experience(
+                        title=etitle,
+                        styrk08=estyrk,
+                        years=float(rng.randint(1, 8)),
+                        abroad=rng.random() < 0.6,
+                    )
                 )
         if rng.random() < 0.7:
-            candidate.consents.append(ConsentRecord(
-                scope=ConsentScope.pool_partners,
-                given_at=datetime.combine(today - timedelta(days=rng.randint(1, 400)),
-                                          datetime.min.time()),
-            ))
+            candidate.consents.append(
+                ConsentRecord(
+                    scope=ConsentScope.pool_partners,
+                    given_at=datetime.combine(
+                        today - timedelta(days=rng.randint(1, 400)), datetime.min.time()
+                    ),
+                )
+            )
         if rng.random() < 0.6:
-            candidate.consents.append(ConsentRecord(
-                scope=ConsentScope.employers,
-                given_at=datetime.combine(today - timedelta(days=rng.randint(1, 400)),
-                                          datetime.min.time()),
-            ))
+            candidate.consents.append(
+                ConsentRecord(
+                    scope=ConsentScope.employers,
+                    given_at=datetime.combine(
+                        today - timedelta(days=rng.randint(1, 400)), datetime.min.time()
+                    ),
+                )
+            )
         candidate_objs.append(candidate)
         candidate_domains.append(domains)
     db.session.add_all(candidate_objs)
@@ -510,30 +626,54 @@ def seed_demo(
             title, styrk = rng.choice(vocab.titles_by_domain[domain])
             start = today - timedelta(days=rng.randint(60, 2200))
             outcome = rng.choices(
-                (PlacementOutcome.completed, PlacementOutcome.hired, PlacementOutcome.aborted,
-                 PlacementOutcome.ongoing, PlacementOutcome.no_show),
-                weights=(42, 18, 17, 15, 8))[0]
-            end = None if outcome is PlacementOutcome.ongoing else start + timedelta(
-                days=rng.randint(14, 180))
+                (
+                    PlacementOutcome.completed,
+                    PlacementOutcome.hired,
+                    PlacementOutcome.aborted,
+                    PlacementOutcome.ongoing,
+                    PlacementOutcome.no_show,
+                ),
+                weights=(42, 18, 17, 15, 8),
+            )[0]
+            end = (
+                None
+                if outcome is PlacementOutcome.ongoing
+                else start + timedelta(days=rng.randint(14, 180))
+            )
             if end and end > today:
                 end = today - timedelta(days=1)
             host = rng.choice(employer_objs)
-            placements.append(Placement(
-                candidate_id=candidate.id,
-                employer_id=host.id,
-                type=_weighted(rng, TYPE_WEIGHTS),
-                title=title,
-                occupation_label=title,
-                styrk08=styrk,
-                start_date=start,
-                end_date=end,
-                outcome=outcome,
-                contract_type=(rng.choice(["fast", "midlertidig", "vikariat"])
-                               if outcome is PlacementOutcome.hired else None),
-                abort_reason=(rng.choice(["helse", "språk", "arbeidsoppgaver passet ikke",
-                                          "flyttet", "annen jobb"])
-                              if outcome is PlacementOutcome.aborted else None),
-            ))
+            placements.append(
+                Placement(
+                    candidate_id=candidate.id,
+                    employer_id=host.id,
+                    type=_weighted(rng, TYPE_WEIGHTS),
+                    title=title,
+                    occupation_label=title,
+                    styrk08=styrk,
+                    start_date=start,
+                    end_date=end,
+                    outcome=outcome,
+                    contract_type=(
+                        rng.choice(["fast", "midlertidig", "vikariat"])
+                        if outcome is PlacementOutcome.hired
+                        else None
+                    ),
+                    abort_reason=(
+                        rng.choice(
+                            [
+                                "helse",
+                                "språk",
+                                "arbeidsoppgaver passet ikke",
+                                "flyttet",
+                                "annen jobb",
+                            ]
+                        )
+                        if outcome is PlacementOutcome.aborted
+                        else None
+                    ),
+                )
+            )
     db.session.execute(insert(candidate_skill), skill_links)
     db.session.add_all(placements)
 
@@ -545,20 +685,30 @@ def seed_demo(
         day = today - timedelta(days=rng.randint(0, 540))
         staff = staff_by_partner[partner.id]
         result = rng.choice(list(ContactResult))
-        contacts.append(EmployerContact(
-            employer_id=employer.id,
-            partner_id=partner.id,
-            user_id=rng.choice(staff).id,
-            contact_date=day,
-            channel=rng.choices(list(ContactChannel), weights=(40, 20, 15, 20, 5))[0],
-            purpose=rng.choice(["Presentere programmet", "Følge opp praksis",
-                                "Kartlegge behov", "Avtale om arbeidspraksis",
-                                "Rekrutteringsmøte"]),
-            result=result,
-            follow_up_date=(day + timedelta(days=rng.randint(7, 60))
-                            if result in (ContactResult.follow_up_later,
-                                          ContactResult.meeting_booked) else None),
-        ))
+        contacts.append(
+            EmployerContact(
+                employer_id=employer.id,
+                partner_id=partner.id,
+                user_id=rng.choice(staff).id,
+                contact_date=day,
+                channel=rng.choices(list(ContactChannel), weights=(40, 20, 15, 20, 5))[0],
+                purpose=rng.choice(
+                    [
+                        "Presentere programmet",
+                        "Følge opp praksis",
+                        "Kartlegge behov",
+                        "Avtale om arbeidspraksis",
+                        "Rekrutteringsmøte",
+                    ]
+                ),
+                result=result,
+                follow_up_date=(
+                    day + timedelta(days=rng.randint(7, 60))
+                    if result in (ContactResult.follow_up_later, ContactResult.meeting_booked)
+                    else None
+                ),
+            )
+        )
     db.session.add_all(contacts)
     db.session.commit()
     counts = {

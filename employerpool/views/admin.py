@@ -20,9 +20,7 @@ def _user_form() -> UserCreateForm:
     form = UserCreateForm()
     partners = db.session.scalars(select(Partner).order_by(Partner.name)).all()
     form.partner_id.choices = [("", "–")] + [(str(p.id), p.name) for p in partners]
-    employers = db.session.execute(
-        select(Employer.id, Employer.name).order_by(Employer.name)
-    ).all()
+    employers = db.session.execute(select(Employer.id, Employer.name).order_by(Employer.name)).all()
     form.employer_id.choices = [("", "–")] + [(str(i), n) for i, n in employers]
     return form
 

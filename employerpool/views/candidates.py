@@ -30,9 +30,7 @@ def index():
     if mine:
         stmt = stmt.where(Candidate.counsellor_id == current_user.id)
     page = db.paginate(stmt, per_page=25, max_per_page=100, error_out=False)
-    audit.record(
-        AuditAction.list, "candidate", detail={"page": page.page, "rows": len(page.items)}
-    )
+    audit.record(AuditAction.list, "candidate", detail={"page": page.page, "rows": len(page.items)})
     db.session.commit()
     return render_template(
         "candidates/index.html", page=page, programme=programme, mine=mine, programmes=Programme

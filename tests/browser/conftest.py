@@ -28,8 +28,13 @@ def live_server(tmp_path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_SSL_STRICT": False})
     with app.app_context():
         db.create_all()
-        seed_demo(seed=5, candidates=60, employers=16, today=date(2026, 11, 26),
-                  password_method="pbkdf2:sha256:1000")
+        seed_demo(
+            seed=5,
+            candidates=60,
+            employers=16,
+            today=date(2026, 11, 26),
+            password_method="pbkdf2:sha256:1000",
+        )
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -55,9 +60,15 @@ def browser():
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()

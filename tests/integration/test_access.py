@@ -23,23 +23,44 @@ MATRIX = {
     "/vacancies/{own_vacancy}": {"anonymous": 302, **STAFF_OK, "employer": 200},
     "/vacancies/{other_vacancy}": {"anonymous": 302, **STAFF_OK, "employer": 404},
     "/candidates/": {
-        "anonymous": 302, "admin": 403, "coordinator": 200, "counsellor": 200,
-        "employer_contact": 403, "employer": 403,
+        "anonymous": 302,
+        "admin": 403,
+        "coordinator": 200,
+        "counsellor": 200,
+        "employer_contact": 403,
+        "employer": 403,
     },
     "/candidates/{own_candidate}": {
-        "anonymous": 302, "admin": 403, "coordinator": 200, "counsellor": 200,
-        "employer_contact": 403, "employer": 403,
+        "anonymous": 302,
+        "admin": 403,
+        "coordinator": 200,
+        "counsellor": 200,
+        "employer_contact": 403,
+        "employer": 403,
     },
     "/candidates/{other_candidate}": {
-        "anonymous": 302, "admin": 403, "coordinator": 404, "counsellor": 404,
-        "employer_contact": 403, "employer": 403,
+        "anonymous": 302,
+        "admin": 403,
+        "coordinator": 404,
+        "counsellor": 404,
+        "employer_contact": 403,
+        "employer": 403,
     },
-    "/admin/users": {"anonymous": 302, "admin": 200, **{
-        r.name: 403 for r in Role if r is not Role.admin}},
+    "/admin/users": {
+        "anonymous": 302,
+        "admin": 200,
+        **{r.name: 403 for r in Role if r is not Role.admin},
+    },
 }
 # Endpoints reached by something other than a plain GET by a role (POST-only, public pages).
-NOT_IN_MATRIX = {"static", "auth.login", "auth.logout", "auth.set_password_view",
-                 "auth.set_language", "main.index"}
+NOT_IN_MATRIX = {
+    "static",
+    "auth.login",
+    "auth.logout",
+    "auth.set_password_view",
+    "auth.set_language",
+    "main.index",
+}
 
 
 @pytest.fixture
@@ -48,7 +69,8 @@ def world(make_partner, make_employer, make_user, make_vacancy, make_candidate):
     own_partner, other_partner = make_partner(name="NAV Alna"), make_partner(name="NAV Stovner")
     own_employer, other_employer = make_employer(), make_employer()
     users = {
-        role: make_user(role, partner=own_partner) if role.is_staff
+        role: make_user(role, partner=own_partner)
+        if role.is_staff
         else make_user(role, employer=own_employer)
         for role in Role
     }
@@ -80,9 +102,16 @@ def test_every_get_route_has_a_rule_in_the_matrix(app):
     covered = set()
     for route in MATRIX:
         adapter = app.url_map.bind("localhost")
-        endpoint, _ = adapter.match(route.format(
-            own_employer=1, other_employer=1, own_vacancy=1, other_vacancy=1,
-            own_candidate=1, other_candidate=1))
+        endpoint, _ = adapter.match(
+            route.format(
+                own_employer=1,
+                other_employer=1,
+                own_vacancy=1,
+                other_vacancy=1,
+                own_candidate=1,
+                other_candidate=1,
+            )
+        )
         covered.add(endpoint)
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     missing = endpoints - covered - NOT_IN_MATRIX
@@ -97,9 +126,11 @@ def test_counsellor_cannot_read_another_partners_candidate_and_the_refusal_is_au
     response = client.get(f"/candidates/{ids['other_candidate']}")
     assert response.status_code == 404
     assert "Testesen" not in response.get_data(as_text=True)
-    event = db.session.scalars(db.select(AuditEvent).where(
-        AuditEvent.object_type == "candidate", AuditEvent.object_id == ids["other_candidate"]
-    )).one()
+    event = db.session.scalars(
+        db.select(AuditEvent).where(
+            AuditEvent.object_type == "candidate", AuditEvent.object_id == ids["other_candidate"]
+        )
+    ).one()
     assert event.allowed is False and event.user_id == users[Role.counsellor].id
 
 
@@ -109,9 +140,11 @@ def test_reading_an_own_candidate_writes_exactly_one_audit_event(client, world):
     response = client.get(f"/candidates/{ids['own_candidate']}")
     assert response.status_code == 200
     assert "Amina Testesen" in response.get_data(as_text=True)
-    events = db.session.scalars(db.select(AuditEvent).where(
-        AuditEvent.action == AuditAction.view, AuditEvent.object_type == "candidate"
-    )).all()
+    events = db.session.scalars(
+        db.select(AuditEvent).where(
+            AuditEvent.action == AuditAction.view, AuditEvent.object_type == "candidate"
+        )
+    ).all()
     assert [(e.object_id, e.allowed) for e in events] == [(ids["own_candidate"], True)]
 
 

@@ -132,8 +132,13 @@ def test_admin_user_form_reports_duplicate_email_beside_the_field(client, make_u
     response = post_form(
         client,
         "/admin/users",
-        {"name": "X", "email": admin.email, "role": "counsellor",
-         "partner_id": str(admin.partner_id), "employer_id": ""},
+        {
+            "name": "X",
+            "email": admin.email,
+            "role": "counsellor",
+            "partner_id": str(admin.partner_id),
+            "employer_id": "",
+        },
     )
     assert response.status_code == 400
     assert "finnes allerede en bruker" in response.get_data(as_text=True)
@@ -146,7 +151,9 @@ def test_set_password_rejects_short_passwords_beside_the_field(client, app, make
     user = make_user()
     token = issue_set_password_token(user)
     db.session.commit()
-    response = post_form(client, f"/set-password/{token}", {"password": "short", "confirm": "short"})
+    response = post_form(
+        client, f"/set-password/{token}", {"password": "short", "confirm": "short"}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'id="password-error"' in html

@@ -32,8 +32,9 @@ def _count(model) -> int:
 
 
 def test_small_demo_set_has_the_requested_sizes_and_valid_org_numbers(app):
-    result = seed_demo(seed=7, candidates=120, employers=24, today=TODAY,
-                       password_method="pbkdf2:sha256:1000")
+    result = seed_demo(
+        seed=7, candidates=120, employers=24, today=TODAY, password_method="pbkdf2:sha256:1000"
+    )
     assert result.counts["candidates"] == _count(Candidate) == 120
     assert result.counts["employers"] == _count(Employer) == 24
     assert _count(Vacancy) == 48
@@ -49,21 +50,25 @@ def test_small_demo_set_has_the_requested_sizes_and_valid_org_numbers(app):
 
 
 def test_demo_set_is_deterministic_for_a_seed(app):
-    seed_demo(seed=11, candidates=40, employers=16, today=TODAY,
-              password_method="pbkdf2:sha256:1000")
+    seed_demo(
+        seed=11, candidates=40, employers=16, today=TODAY, password_method="pbkdf2:sha256:1000"
+    )
     first = db.session.execute(
-        select(Candidate.first_name, Candidate.norwegian_oral, Candidate.programme)
-        .order_by(Candidate.id)
+        select(Candidate.first_name, Candidate.norwegian_oral, Candidate.programme).order_by(
+            Candidate.id
+        )
     ).all()
     orgs = db.session.scalars(select(Employer.orgnr).order_by(Employer.id)).all()
     from tests.conftest import _empty_all_tables
 
     _empty_all_tables()
-    seed_demo(seed=11, candidates=40, employers=16, today=TODAY,
-              password_method="pbkdf2:sha256:1000")
+    seed_demo(
+        seed=11, candidates=40, employers=16, today=TODAY, password_method="pbkdf2:sha256:1000"
+    )
     again = db.session.execute(
-        select(Candidate.first_name, Candidate.norwegian_oral, Candidate.programme)
-        .order_by(Candidate.id)
+        select(Candidate.first_name, Candidate.norwegian_oral, Candidate.programme).order_by(
+            Candidate.id
+        )
     ).all()
     assert again == first
     assert db.session.scalars(select(Employer.orgnr).order_by(Employer.id)).all() == orgs
@@ -78,16 +83,20 @@ def test_default_demo_set_mirrors_the_study(app):
     levels = Counter(db.session.scalars(select(Candidate.norwegian_oral)).all())
     assert levels[Cefr.A2] + levels[Cefr.B1] > 0.55 * 2200
     programmes = Counter(db.session.scalars(select(Candidate.programme)).all())
-    assert {Programme.KVP, Programme.Intro, Programme.Jobbsjansen, Programme.YNO,
-            Programme.AMO} <= set(programmes)
+    assert {
+        Programme.KVP,
+        Programme.Intro,
+        Programme.Jobbsjansen,
+        Programme.YNO,
+        Programme.AMO,
+    } <= set(programmes)
     types = set(db.session.scalars(select(Vacancy.type)).all())
     assert types == set(PlacementType)
     assert all(orgnr.is_valid(n) for n in db.session.scalars(select(Employer.orgnr)))
 
 
 def test_seeding_twice_is_refused_and_adds_nothing(app):
-    seed_demo(seed=3, candidates=10, employers=8, today=TODAY,
-              password_method="pbkdf2:sha256:1000")
+    seed_demo(seed=3, candidates=10, employers=8, today=TODAY, password_method="pbkdf2:sha256:1000")
     users = _count(User)
     with pytest.raises(SeedRefused):
         seed_demo(seed=3, candidates=10, employers=8, today=TODAY)
