@@ -23,7 +23,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 install: $(VENV)/.installed  ## Create .venv and install the pinned requirements
 
 translations: $(VENV)/.installed  ## Compile the message catalogues (bokmål msgids, English catalogue)
-	$(VENV)/bin/pybabel compile -q -d employerpool/translations
+	$(VENV)/bin/pybabel compile -d employerpool/translations
 
 i18n-update: $(VENV)/.installed  ## Extract interface texts and merge them into the catalogues
 	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
