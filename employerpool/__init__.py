@@ -64,9 +64,35 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from employerpool.views import admin, auth, candidates, employers, errors, main, vacancies
+    from employerpool.views import (
+        admin,
+        auth,
+        candidates,
+        competence,
+        contacts,
+        employers,
+        errors,
+        main,
+        registration,
+        reports,
+        vacancies,
+        vocabulary,
+    )
 
-    for module in (auth, main, employers, vacancies, candidates, admin, errors):
+    for module in (
+        auth,
+        main,
+        registration,
+        employers,
+        vacancies,
+        competence,
+        vocabulary,
+        candidates,
+        contacts,
+        reports,
+        admin,
+        errors,
+    ):
         app.register_blueprint(module.bp)
 
 

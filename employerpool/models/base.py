@@ -34,7 +34,8 @@ def enum_column(enum_cls: type[enum.Enum], **kwargs) -> sa.Enum:
         enum_cls,
         native_enum=False,
         create_constraint=False,
-        length=max(len(m.name) for m in enum_cls) + 8,
+        # A fixed width, so that adding a value never needs a migration.
+        length=max(32, max(len(m.name) for m in enum_cls)),
         validate_strings=True,
         **kwargs,
     )

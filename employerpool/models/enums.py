@@ -148,10 +148,16 @@ class CandidateStatus(enum.Enum):
 
 
 class ConsentScope(enum.Enum):
-    """Who a candidate lets see the profile beyond the own partner."""
+    """Who a candidate lets see the profile beyond the own partner.
+
+    pool_partners: other partners' staff see a pseudonymised profile in suggestions.
+    employers: an employer sees a proposed candidate's profile, without name or contact details.
+    employers_identity: the employer also sees the name and contact details.
+    """
 
     pool_partners = "pool_partners"
     employers = "employers"
+    employers_identity = "employers_identity"
 
 
 class PlacementOutcome(enum.Enum):

@@ -14,28 +14,28 @@ from employerpool.extensions import db
 from employerpool.models import Match, MatchEvent, User
 from employerpool.models.enums import MatchOutcome, MatchStatus
 
-S, O = MatchStatus, MatchOutcome
+MS, MO = MatchStatus, MatchOutcome
 
 STATUS_TRANSITIONS: dict[MatchStatus, set[MatchStatus]] = {
-    S.suggested: {S.shortlisted, S.contacted, S.proposed, S.withdrawn},
-    S.shortlisted: {S.contacted, S.proposed, S.withdrawn},
-    S.contacted: {S.proposed, S.withdrawn},
-    S.proposed: {S.withdrawn},
-    S.withdrawn: {S.shortlisted},
+    MS.suggested: {MS.shortlisted, MS.contacted, MS.proposed, MS.withdrawn},
+    MS.shortlisted: {MS.contacted, MS.proposed, MS.withdrawn},
+    MS.contacted: {MS.proposed, MS.withdrawn},
+    MS.proposed: {MS.withdrawn},
+    MS.withdrawn: {MS.shortlisted},
 }
 OUTCOME_TRANSITIONS: dict[MatchOutcome | None, set[MatchOutcome]] = {
-    None: {O.interested, O.interview, O.declined},
-    O.interested: {O.interview, O.declined, O.started},
-    O.interview: {O.interested, O.declined, O.started},
-    O.declined: set(),
-    O.started: {O.hired, O.completed, O.aborted},
-    O.hired: set(),
-    O.completed: set(),
-    O.aborted: set(),
+    None: {MO.interested, MO.interview, MO.declined},
+    MO.interested: {MO.interview, MO.declined, MO.started},
+    MO.interview: {MO.interested, MO.declined, MO.started},
+    MO.declined: set(),
+    MO.started: {MO.hired, MO.completed, MO.aborted},
+    MO.hired: set(),
+    MO.completed: set(),
+    MO.aborted: set(),
 }
-NEEDS_REASON = {S.withdrawn, O.declined, O.aborted}
+NEEDS_REASON = {MS.withdrawn, MO.declined, MO.aborted}
 # Answers an employer user may give; the rest are the counsellor's.
-EMPLOYER_OUTCOMES = {O.interested, O.interview, O.declined, O.started}
+EMPLOYER_OUTCOMES = {MO.interested, MO.interview, MO.declined, MO.started}
 
 DECLINE_REASONS = ("language", "skills", "experience", "timing", "filled", "other")
 ABORT_REASONS = ("health", "language", "tasks", "moved", "other_job", "no_show", "other")
@@ -47,14 +47,14 @@ class TransitionError(ValueError):
 
 def allowed_status(match: Match) -> set[MatchStatus]:
     """Counsellor statuses reachable from here."""
-    if match.outcome is not None and match.status is S.proposed:
+    if match.outcome is not None and match.status is MS.proposed:
         return set()
     return STATUS_TRANSITIONS[match.status]
 
 
 def allowed_outcomes(match: Match) -> set[MatchOutcome]:
     """Outcomes reachable from here; none before the candidate is proposed."""
-    if match.status is not S.proposed:
+    if match.status is not MS.proposed:
         return set()
     return OUTCOME_TRANSITIONS[match.outcome]
 
@@ -109,7 +109,7 @@ def create(
     score: float | None = None,
     components: dict | None = None,
     reasons: list | None = None,
-    status: MatchStatus = S.suggested,
+    status: MatchStatus = MS.suggested,
 ) -> Match:
     """Create a match with its first event; the caller commits."""
     match = Match(
@@ -118,7 +118,7 @@ def create(
         score=score,
         components=components,
         reasons=reasons,
-        status=S.suggested,
+        status=MS.suggested,
         created_by_id=actor.id if actor is not None else None,
     )
     db.session.add(match)
@@ -128,9 +128,9 @@ def create(
             actor_id=actor.id if actor is not None else None,
             axis="status",
             from_value=None,
-            to_value=S.suggested.name,
+            to_value=MS.suggested.name,
         )
     )
-    if status is not S.suggested:
+    if status is not MS.suggested:
         change(match, status, actor)
     return match

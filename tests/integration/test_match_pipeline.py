@@ -21,8 +21,13 @@ def match(make_vacancy, make_candidate, make_user):
 
 def test_full_pipeline_writes_one_event_per_change(match):
     m, counsellor = match
-    for to in (MatchStatus.shortlisted, MatchStatus.proposed, MatchOutcome.interested,
-               MatchOutcome.started, MatchOutcome.hired):
+    for to in (
+        MatchStatus.shortlisted,
+        MatchStatus.proposed,
+        MatchOutcome.interested,
+        MatchOutcome.started,
+        MatchOutcome.hired,
+    ):
         matches.change(m, to, counsellor)
     db.session.commit()
     events = db.session.scalars(
