@@ -1,0 +1,58 @@
+"""Candidate matcher for Arbeidsgiverpool Groruddalen: a pure library (no Flask, no database).
+
+Typical use from the web app::
+
+    from matching import CandidateRanker, parse_candidate, parse_vacancy
+
+    ranker = CandidateRanker().fit(parse_candidate(d) for d in candidate_dicts)  # once
+    ranking = ranker.rank(parse_vacancy(need_dict), top=20, allowed_ids=visible_ids)
+    for m in ranking.matches:
+        m.candidate_id, m.score, m.eligible, m.components, m.reasons
+
+See ``contracts/matching.md`` for the data formats.  This service uses the ESCO classification
+of the European Commission (see ``matching/data/ATTRIBUTION.md``).
+"""
+
+from .allocation import Allocation, allocate
+from .explain import Explanation, render_reasons
+from .profiles import (
+    CEFR,
+    Candidate,
+    NorwegianLevel,
+    Outcome,
+    Placement,
+    PlacementType,
+    Vacancy,
+    ValidationError,
+    parse_candidate,
+    parse_vacancy,
+    read_jsonl,
+)
+from .ranker import CandidateRanker, Match, NotFittedError, Ranking, best_needs
+from .weights import COMPONENTS, DEFAULT_WEIGHTS, fit_weights
+
+__all__ = [
+    "CEFR",
+    "COMPONENTS",
+    "DEFAULT_WEIGHTS",
+    "Allocation",
+    "Candidate",
+    "CandidateRanker",
+    "Explanation",
+    "Match",
+    "NorwegianLevel",
+    "NotFittedError",
+    "Outcome",
+    "Placement",
+    "PlacementType",
+    "Ranking",
+    "Vacancy",
+    "ValidationError",
+    "allocate",
+    "best_needs",
+    "fit_weights",
+    "parse_candidate",
+    "parse_vacancy",
+    "read_jsonl",
+    "render_reasons",
+]

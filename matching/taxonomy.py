@@ -1,0 +1,221 @@
+"""Occupation and skill knowledge from ESCO, STYRK-08 and NAV's titles (files in ``data/``).
+
+The :class:`Taxonomy` turns text into concepts and concepts into relations:
+
+- skill terms → ESCO skills (English preferred, alternative and hidden labels, plus any
+  Norwegian labels folded in at build time), through a fuzzy
+  :class:`~matching.vocabulary.Vocabulary`;
+- job titles → ESCO occupations (Norwegian labels from the official crosswalk, English labels)
+  or, for NAV titles and STYRK-08 names, → STYRK-08 unit groups;
+- occupation relatedness: the same occupation, the same STYRK-08 unit group, or at least two
+  shared sector- or occupation-specific essential skills;
+- skill evidence for occupations: which occupations a set of skills points at.
+
+Attribution: see ``data/ATTRIBUTION.md`` ("This service uses the ESCO classification of the
+European Commission.").
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import io
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+import scipy.sparse as sp
+
+from .text import title_variants
+from .vocabulary import TermMatch, Vocabulary
+
+__all__ = ["Taxonomy", "load_taxonomy", "RELATEDNESS"]
+
+#: Relatedness of two occupations, on the scale of the evaluation's grades divided by three.
+RELATEDNESS: dict[str, float] = {
+    "same_occupation": 1.0,
+    "same_unit_group": 2 / 3,
+    "shared_essential_skills": 1 / 3,
+}
+
+#: Reuse levels whose skills say something about a particular trade (ESCO ``reuseLevel``).
+SPECIFIC_REUSE = frozenset({"S", "O"})
+
+
+def _read_tsv(name: str) -> list[list[str]]:
+    raw = resources.files(__package__).joinpath("data", name).read_bytes()
+    text = gzip.decompress(raw).decode("utf-8")
+    lines = text.split("\n")
+    return [line.split("\t") for line in lines[1:] if line]
+
+
+def _split(cell: str, sep: str = "|") -> list[str]:
+    return [x for x in cell.split(sep) if x]
+
+
+@dataclass(frozen=True, slots=True)
+class TitleMatch:
+    """A job title resolved to occupations and/or STYRK-08 unit groups."""
+
+    occupations: tuple[int, ...]
+    groups: tuple[int, ...]
+    label: str
+    similarity: float
+
+    @property
+    def found(self) -> bool:
+        """Whether anything was recognised."""
+        return bool(self.occupations or self.groups)
+
+
+class Taxonomy:
+    """The matcher's read-only occupation and skill knowledge (load once, share everywhere).
+
+    Use :func:`load_taxonomy` to get the shared instance.
+
+    Examples
+    --------
+    >>> tax = load_taxonomy()
+    >>> m = tax.resolve_title("Vi søker møbelsnekker (praksisplass)")
+    >>> [tax.occ_label_no[o] for o in m.occupations]
+    ['møbelsnekker']
+    >>> tax.group_codes[tax.occ_groups[m.occupations[0]][0]]
+    '7522'
+    """
+
+    def __init__(self) -> None:
+        occ_rows = _read_tsv("occupations.tsv.gz")
+        skill_rows = _read_tsv("skills.tsv.gz")
+        group_rows = _read_tsv("styrk.tsv.gz")
+
+        self.group_codes: list[str] = [r[0] for r in group_rows]
+        self.group_names: list[str] = [(_split(r[1]) or [r[0]])[0] for r in group_rows]
+        group_index = {c: i for i, c in enumerate(self.group_codes)}
+
+        self.occ_ids = [r[0] for r in occ_rows]
+        self.occ_label_en = [r[3] for r in occ_rows]
+        self.occ_label_no = [(_split(r[5]) or [r[3]])[0] for r in occ_rows]
+        self.occ_groups: list[tuple[int, ...]] = [
+            tuple(group_index[c] for c in _split(r[2], ";") if c in group_index) for r in occ_rows
+        ]
+        self.n_occ = len(occ_rows)
+        self.n_groups = len(self.group_codes)
+
+        self.skill_ids = [r[0] for r in skill_rows]
+        self.skill_label = [r[2] for r in skill_rows]
+        self.skill_reuse = np.array([r[1] for r in skill_rows])
+        self.n_skills = len(skill_rows)
+
+        # Skill vocabulary: every label of every skill (Norwegian ones too when shipped).
+        labels, concepts = [], []
+        for i, r in enumerate(skill_rows):
+            for label in [r[2], *_split(r[3]), *_split(r[4])]:
+                labels.append(label)
+                concepts.append(i)
+        self.skills = Vocabulary(labels, concepts)
+
+        # Title vocabulary: concept < n_occ is an occupation, n_occ + g a unit group.
+        labels, concepts = [], []
+        for i, r in enumerate(occ_rows):
+            for label in [*_split(r[5]), r[3], *_split(r[4])]:
+                labels.append(label)
+                concepts.append(i)
+        heads: dict[str, set[int]] = {}
+        for g, r in enumerate(group_rows):
+            for label in [*_split(r[1]), *_split(r[2])]:
+                labels.append(label)
+                concepts.append(self.n_occ + g)
+                head = label.split("(", 1)[0].strip()
+                if head != label:
+                    heads.setdefault(head, set()).add(g)
+        # "Billettkontrollør (kino, teater ...)" is also written plain "Billettkontrollør"; a
+        # head shared by many groups ("Lærling", "Avdelingsleder") says too little to keep.
+        for head, groups in heads.items():
+            if len(groups) <= 2:
+                for g in groups:
+                    labels.append(head)
+                    concepts.append(self.n_occ + g)
+        self.titles = Vocabulary(labels, concepts, max_edits=0.15)
+
+        raw = resources.files(__package__).joinpath("data", "occupation_skills.npz").read_bytes()
+        with np.load(io.BytesIO(raw)) as rel:
+            occ, skill, essential = rel["occ"], rel["skill"], rel["essential"].astype(bool)
+        shape = (self.n_occ, self.n_skills)
+
+        def incidence(mask: np.ndarray) -> sp.csr_matrix:
+            ones = np.ones(int(mask.sum()), dtype=np.float32)
+            return sp.csr_matrix((ones, (occ[mask], skill[mask])), shape=shape)
+
+        #: occupation × skill, 1 where the skill is essential for the occupation
+        self.essential = incidence(essential)
+        #: occupation × skill, 1 where the skill is optional for the occupation
+        self.optional = incidence(~essential)
+
+        rows = [o for o, gs in enumerate(self.occ_groups) for _ in gs]
+        cols = [g for gs in self.occ_groups for g in gs]
+        #: occupation × unit group membership
+        self.membership = sp.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(self.n_occ, self.n_groups)
+        )
+        group_size = np.asarray(self.membership.sum(axis=0)).ravel()
+        self.group_size = np.maximum(group_size, 1.0)
+
+        # Skill document frequency over occupations, for idf weights.
+        known = (self.essential + self.optional).tocsc()
+        df = np.diff(known.indptr).astype(np.float64)
+        self.skill_idf = np.log((self.n_occ + 1) / (df + 1)) + 1.0
+        self.skill_idf[df == 0] = 0.0
+        self.occ_skill_count = np.asarray(known.sum(axis=1)).ravel()
+
+        specific = np.isin(self.skill_reuse, list(SPECIFIC_REUSE)).astype(np.float32)
+        spec_ess = self.essential @ sp.diags(specific)
+        shared = (spec_ess @ spec_ess.T).toarray()
+        same_group = (self.membership @ self.membership.T).toarray() > 0
+        rel = np.where(shared >= 2, RELATEDNESS["shared_essential_skills"], 0.0)
+        rel = np.where(same_group, RELATEDNESS["same_unit_group"], rel)
+        np.fill_diagonal(rel, RELATEDNESS["same_occupation"])
+        #: occupation × occupation relatedness in [0, 1] (dense, float32)
+        self.relatedness = rel.astype(np.float32)
+
+    # --- text → concepts -----------------------------------------------------------------
+
+    def resolve_skills(self, terms: list[str]) -> list[TermMatch]:
+        """Resolve skill terms to ESCO skills (empty concepts when unknown)."""
+        return self.skills.lookup_many(terms)
+
+    def resolve_titles(self, titles: list[str]) -> list[TitleMatch]:
+        """Resolve job titles to occupations or unit groups, trying cleaned variants in turn."""
+        variants = [title_variants(t) for t in titles]
+        flat = [v for vs in variants for v in vs]
+        matches = iter(self.titles.lookup_many(flat))
+        out = []
+        for vs in variants:
+            best: TitleMatch | None = None
+            for m in (next(matches) for _ in vs):
+                if best is None and m.concepts:
+                    occs = tuple(c for c in m.concepts if c < self.n_occ)
+                    groups = tuple(c - self.n_occ for c in m.concepts if c >= self.n_occ)
+                    best = TitleMatch(occs, groups, m.label, m.similarity)
+            out.append(best or TitleMatch((), (), "", 0.0))
+        return out
+
+    def resolve_title(self, title: str) -> TitleMatch:
+        """Resolve one job title (see :meth:`resolve_titles`)."""
+        return self.resolve_titles([title])[0]
+
+    def title_evidence(self, match: TitleMatch) -> tuple[dict[int, float], dict[int, float]]:
+        """Return occupation and unit-group evidence (0–1) carried by a resolved title."""
+        occ = {o: match.similarity for o in match.occupations}
+        groups: dict[int, float] = {}
+        for o in match.occupations:
+            for g in self.occ_groups[o]:
+                groups[g] = max(groups.get(g, 0.0), match.similarity)
+        for g in match.groups:
+            groups[g] = max(groups.get(g, 0.0), match.similarity)
+        return occ, groups
+
+
+@functools.cache
+def load_taxonomy() -> Taxonomy:
+    """Return the shared :class:`Taxonomy`, loading the package data on first use."""
+    return Taxonomy()
