@@ -41,6 +41,7 @@ class Vacancy(TimestampMixin, Base):
     district: Mapped[District | None] = mapped_column(enum_column(District), index=True)
     hours_per_week: Mapped[float | None]
     start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
     duration_weeks: Mapped[int | None]
     driving_licence: Mapped[str | None] = mapped_column(String(4))
     police_certificate: Mapped[bool] = mapped_column(default=False)

@@ -1,0 +1,58 @@
+"""Standing competence needs: occupation, skills, season and volume."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from employerpool.forms.vacancies import IntField, TagField
+
+SEASONS = {
+    "hele_aret": _l("Hele året"),
+    "var": _l("Vår"),
+    "sommer": _l("Sommer"),
+    "host": _l("Høst"),
+    "vinter": _l("Vinter"),
+    "jul": _l("Jul og nyttår"),
+}
+
+
+class CompetenceNeedForm(FlaskForm):
+    employer_id = SelectField(
+        _l("Arbeidsgiver"),
+        validators=[DataRequired(_l("Velg arbeidsgiveren behovet gjelder."))],
+    )
+    occupation_label = StringField(
+        _l("Yrke eller rolle"),
+        validators=[
+            DataRequired(_l("Skriv hvilket yrke dere trenger folk til.")),
+            Length(max=200, message=_l("Yrket kan ha høyst 200 tegn.")),
+        ],
+        description=_l("For eksempel truckfører eller renholder."),
+        render_kw={"maxlength": 200, "autocomplete": "off", "data-autocomplete": "occupations"},
+    )
+    skills = TagField(
+        _l("Ferdigheter"),
+        description=_l("Skill med komma."),
+        render_kw={"data-tags": "skills", "autocomplete": "off"},
+    )
+    season = SelectField(
+        _l("Når trenger dere folk?"),
+        choices=[("", _l("Velg"))] + list(SEASONS.items()),
+        validators=[Optional()],
+    )
+    volume = IntField(
+        _l("Omtrent hvor mange personer per år"),
+        validators=[
+            Optional(),
+            NumberRange(1, 1000, message=_l("Skriv et tall mellom 1 og 1000.")),
+        ],
+        render_kw={"inputmode": "numeric", "min": 1, "max": 1000},
+    )
+    description = TextAreaField(
+        _l("Beskrivelse"),
+        validators=[Optional(), Length(max=2000, message=_l("Skriv høyst 2000 tegn."))],
+        render_kw={"maxlength": 2000, "rows": 4},
+    )
