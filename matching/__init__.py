@@ -9,6 +9,13 @@ Typical use from the web app::
     for m in ranking.matches:
         m.candidate_id, m.score, m.eligible, m.components, m.reasons
 
+    # many needs at once (pool-wide allocation), and the reverse view for one candidate
+    rankings = ranker.rank_many(need_dicts, top=30, allowed_ids=visible_ids)
+    best = ranker.rank_needs(candidate_id, need_dicts, top=10)  # [(vacancy_id, Match)]
+
+Needs are resolved once and kept by content (``ranker.prepare``), so ranking the same open
+needs again is cheap.
+
 See ``contracts/matching.md`` for the data formats.  This service uses the ESCO classification
 of the European Commission (see ``matching/data/ATTRIBUTION.md``).
 """
@@ -28,7 +35,14 @@ from .profiles import (
     parse_vacancy,
     read_jsonl,
 )
-from .ranker import CandidateRanker, Match, NotFittedError, Ranking, best_needs
+from .ranker import (
+    CandidateRanker,
+    Match,
+    NotFittedError,
+    PreparedVacancy,
+    Ranking,
+    best_needs,
+)
 from .weights import COMPONENTS, DEFAULT_WEIGHTS, fit_weights
 
 __all__ = [
@@ -45,6 +59,7 @@ __all__ = [
     "Outcome",
     "Placement",
     "PlacementType",
+    "PreparedVacancy",
     "Ranking",
     "Vacancy",
     "ValidationError",

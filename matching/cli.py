@@ -18,6 +18,8 @@ from .profiles import ValidationError, parse_candidate, parse_vacancy, read_json
 __all__ = ["main"]
 
 EXIT_BAD_INPUT = 2
+#: Placement needs ranked together (see :meth:`~matching.ranker.CandidateRanker.rank_many`).
+BATCH = 64
 
 
 class _Parser(argparse.ArgumentParser):
@@ -69,9 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ranker = CandidateRanker().fit(candidates)
     out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
     try:
-        for vacancy in vacancies:
-            ranking = ranker.rank(vacancy, top=args.top)
-            out.write(json.dumps(ranking.to_dict(), ensure_ascii=False) + "\n")
+        # Batches share the work across needs; results are written as each batch is ranked.
+        for lo in range(0, len(vacancies), BATCH):
+            for ranking in ranker.rank_many(vacancies[lo : lo + BATCH], top=args.top):
+                out.write(json.dumps(ranking.to_dict(), ensure_ascii=False) + "\n")
         out.flush()
     except BrokenPipeError:  # e.g. piped into `head`: stop quietly, as Unix tools do
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -3,8 +3,19 @@
 :class:`CandidateRanker` follows scikit-learn's estimator conventions: ``__init__`` only stores
 parameters, :meth:`~CandidateRanker.fit` builds the index over a candidate pool (learned state
 ends in ``_``), and :meth:`~CandidateRanker.rank` / :meth:`~CandidateRanker.rank_many` rank
-placement needs against it.  Features are computed for the whole pool at once with numpy and
-scipy sparse matrices; explanations are built only for the candidates returned.
+placement needs against it; :meth:`~CandidateRanker.rank_needs` ranks needs for one candidate
+of the pool.  Features are computed for blocks of needs × candidates at once with numpy and
+scipy sparse matrices; explanations are built only for the pairs returned.
+
+Prepared needs
+--------------
+Resolving a need (title and occupation → ESCO occupations, skill terms → concepts, fuzzy
+matching included) costs more than scoring it against a demo-sized pool, so it is done once:
+:meth:`~CandidateRanker.prepare` returns a :class:`PreparedVacancy`, and the ranker keeps the
+last ``cache_size`` of them keyed by the need's content.  The pool-independent part is also
+kept per process, so a refit (or :func:`best_needs`, which fits a one-candidate pool) reuses
+it.  Batched and single rankings use the same floating-point operations in the same order, so
+a score never depends on which other needs or candidates were ranked with it.
 
 How occupational fit works
 --------------------------
@@ -30,9 +41,11 @@ The need's distribution ``p`` and the candidate's ``q`` give the expected relate
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import math
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +56,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
+from .cache import LRUCache
 from .explain import Explanation, HistoryNote, LanguageCheck, SkillCheck, render_reasons
 from .profiles import (
     Candidate,
@@ -54,10 +68,18 @@ from .profiles import (
 )
 from .taxonomy import RELATEDNESS, Taxonomy, TitleMatch, load_taxonomy
 from .text import compact
-from .vocabulary import Vocabulary
+from .vocabulary import TermMatch, Vocabulary
 from .weights import COMPONENTS, DEFAULT_WEIGHTS, normalise_weights
 
-__all__ = ["CandidateRanker", "Match", "Ranking", "NotFittedError", "check_is_fitted"]
+__all__ = [
+    "CandidateRanker",
+    "Match",
+    "NotFittedError",
+    "PreparedVacancy",
+    "Ranking",
+    "best_needs",
+    "check_is_fitted",
+]
 
 #: Share of a profile's skills expected to be essential / optional skills of its occupation;
 #: the rest is noise (skills from elsewhere, typos that resolved to other concepts).
@@ -116,6 +138,11 @@ OUTCOME_NAME = {
     5: "experience",
 }
 UNKNOWN_DATE = -1
+#: Needs × candidates scored together at most (a block's arrays are ~8 MB each).
+BLOCK_CELLS = 1 << 20
+#: Needs whose pool-independent resolution (titles, ESCO skills, occupations) is kept per
+#: process, shared by all rankers (about 25 kB each).
+NEED_CACHE_SIZE = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +235,151 @@ def _ordinal(day: dt.date | None) -> int:
     return day.toordinal() if day is not None else UNKNOWN_DATE
 
 
+_OUTCOME_W = np.array(
+    [0.0]
+    + [OUTCOME_WEIGHT[k] for k in ("ongoing", "completed", "hired", "aborted")]
+    + [OUTCOME_WEIGHT["experience"]]
+)
+
+
+def _mean_parts(total: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Mean of the parts summed in ``total`` (rows: needs); 1 where a need has none."""
+    return np.where(count[:, None] > 0, total / np.maximum(count, 1)[:, None], 1.0)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _NeedCore:
+    """What a need's title, occupation and skill terms say, independent of any pool."""
+
+    esco: tuple[tuple[int, ...], ...]  # ESCO skills per term (required, preferred); () unknown
+    occupations: sp.csr_matrix  # 1 × occupations: the likely ones (p > 1e-4)
+    relevance: np.ndarray  # relatedness of every occupation to the need (read-only)
+
+
+#: Pool-independent need resolutions, shared by every ranker in the process (fits come and go
+#: when the pool changes; open needs stay).
+_NEED_CORES = LRUCache(NEED_CACHE_SIZE)
+
+
+def clear_need_cache() -> None:
+    """Forget the process-wide need resolutions (for benchmarks and tests; rankers keep theirs)."""
+    _NEED_CORES.clear()
+
+
+def _core_key(v: Vacancy) -> tuple[Any, ...]:
+    return (v.title, v.occupation, tuple(v.skills_required), tuple(v.skills_preferred))
+
+
+def _need_cores(keys: Sequence[tuple[Any, ...]]) -> list[_NeedCore]:
+    """Resolve needs (see :func:`_core_key`), looking all uncached terms and titles up at once."""
+    found: dict[tuple[Any, ...], _NeedCore] = {}
+    missing = []
+    for key in dict.fromkeys(keys):
+        core = _NEED_CORES.get(key)
+        if core is None:
+            missing.append(key)
+        else:
+            found[key] = core
+    if missing:
+        tax = load_taxonomy()
+        terms = sorted({t for k in missing for t in (*k[2], *k[3])})
+        titles = sorted({t for k in missing for t in (k[0], k[1]) if t is not None})
+        skill_of = dict(zip(terms, tax.resolve_skills(terms), strict=True))
+        title_of = dict(zip(titles, tax.resolve_titles(titles), strict=True))
+        for key in missing:
+            core = _need_core(key, skill_of, title_of)
+            _NEED_CORES.put(key, core)
+            found[key] = core
+    return [found[k] for k in keys]
+
+
+def _need_core(
+    key: tuple[Any, ...], skill_of: Mapping[str, TermMatch], title_of: Mapping[str, TitleMatch]
+) -> _NeedCore:
+    """Distribution of a need over ESCO occupations and every occupation's relatedness to it."""
+    tax = load_taxonomy()
+    model = _occupation_model()
+    title, occupation, required, preferred = key
+    esco = tuple(skill_of[t].concepts for t in (*required, *preferred))
+    logits = np.zeros(tax.n_occ)
+    concepts = sorted({c for cs in esco for c in cs if c < tax.n_skills})
+    if concepts:
+        logits += np.asarray(model.skill_weights[concepts].sum(axis=0)).ravel()
+    sources = [(title, SOURCE_WEIGHT["title"])]
+    if occupation:
+        sources.append((occupation, SOURCE_WEIGHT["occupation"]))
+    for text, weight in sources:
+        m = title_of[text]
+        for o in m.occupations:
+            logits[o] += weight * m.similarity * model.title_occupation
+        for g in m.groups:
+            members = model.group_members.indices[
+                model.group_members.indptr[g] : model.group_members.indptr[g + 1]
+            ]
+            logits[members] += weight * m.similarity * model.title_group
+    logits -= logits.max()
+    p = np.exp(logits)
+    p = p / p.sum()
+    # Relatedness of every occupation to the need (only likely need occupations matter).
+    likely = np.flatnonzero(p > 1e-4)
+    relevance = tax.relatedness[:, likely] @ p[likely]
+    relevance.flags.writeable = False
+    dist = sp.csr_matrix((p[likely], likely, [0, len(likely)]), shape=(1, tax.n_occ))
+    return _NeedCore(esco, dist, relevance)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PreparedVacancy:
+    """A placement need resolved against one fitted pool (see :meth:`CandidateRanker.prepare`).
+
+    Attributes
+    ----------
+    vacancy : Vacancy
+        The parsed need.
+    required, preferred : tuple of tuple of int
+        Concepts per required / preferred skill term: ESCO skills, else terms seen in the pool.
+    occupations : scipy.sparse.csr_matrix
+        1 × occupations: the need's probability distribution over ESCO occupations (the
+        occupations with p > 1e-4, the only ones that count).
+    relevance : numpy.ndarray
+        Expected relatedness of every ESCO occupation to the need (read-only).
+    reference_date : datetime.date
+        The need's start date, else the ranker's "today".
+    employer, district : int
+        Codes of the need's employer and district in the pool (-1 / -2 when not in it).
+    fit_token : str
+        Identifies the fit the need was prepared for.
+    """
+
+    vacancy: Vacancy
+    required: tuple[tuple[int, ...], ...]
+    preferred: tuple[tuple[int, ...], ...]
+    occupations: sp.csr_matrix
+    relevance: np.ndarray
+    reference_date: dt.date
+    employer: int
+    district: int
+    fit_token: str
+
+    def __repr__(self) -> str:
+        return (
+            f"PreparedVacancy(id={self.vacancy.id!r}, required={len(self.required)}, "
+            f"preferred={len(self.preferred)}, likely_occupations={self.occupations.nnz})"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Scores:
+    """A block of needs (rows) × candidates (columns)."""
+
+    score: np.ndarray
+    eligible: np.ndarray
+    components: dict[str, np.ndarray]
+    licence_ok: np.ndarray
+    has: sp.csr_matrix  # candidates × all the needs' skill terms, 1 where the candidate has it
+    term_start: np.ndarray  # need j's terms are columns term_start[j]:term_start[j + 1]
+
+
 class CandidateRanker(BaseEstimator):
     """Rank a pool of candidates for placement needs, with scores, components and reasons.
 
@@ -221,6 +393,8 @@ class CandidateRanker(BaseEstimator):
         the date of :meth:`fit`.  Set it in tests to keep results fixed.
     history_half_life : float
         Years after which a placement counts half as much in the history component.
+    cache_size : int
+        How many prepared needs to keep (see :meth:`prepare`); 0 keeps none.
 
     Examples
     --------
@@ -245,10 +419,12 @@ class CandidateRanker(BaseEstimator):
         weights: Mapping[str, float] | None = None,
         reference_date: dt.date | None = None,
         history_half_life: float = 4.0,
+        cache_size: int = 1024,
     ) -> None:
         self.weights = weights
         self.reference_date = reference_date
         self.history_half_life = history_half_life
+        self.cache_size = cache_size
 
     # --- fit -----------------------------------------------------------------------------
 
@@ -260,6 +436,9 @@ class CandidateRanker(BaseEstimator):
         n = len(profiles)
         self.weights_ = normalise_weights(self.weights or DEFAULT_WEIGHTS)
         self.today_ = self.reference_date or dt.date.today()
+        #: prepared needs of this fit, by content (see :meth:`prepare`)
+        self.prepared_ = LRUCache(self.cache_size)
+        self.fit_token_ = uuid.uuid4().hex
         self.profiles_ = profiles
         self.ids_ = np.array([c.id for c in profiles], dtype=object)
         self.index_of_ = {c.id: i for i, c in enumerate(profiles)}
@@ -378,6 +557,8 @@ class CandidateRanker(BaseEstimator):
         self.pl_factor_ = np.array(pl_factor, dtype=np.float64)
         change = np.flatnonzero(np.diff(self.pl_cand_)) + 1
         self.pl_starts_ = np.concatenate([[0], change]).astype(np.int64) if len(pl_cand) else change
+        #: candidate i's entries are pl_ptr_[i]:pl_ptr_[i + 1]
+        self.pl_ptr_ = np.searchsorted(self.pl_cand_, np.arange(n + 1)).astype(np.int64)
         self.pl_occupations_ = self._title_distribution(
             [self.title_matches_.get(t) for t in pl_title]
         )
@@ -418,48 +599,116 @@ class CandidateRanker(BaseEstimator):
 
     # --- the need ------------------------------------------------------------------------
 
-    def _need_terms(self, terms: Sequence[str]) -> list[tuple[int, ...]]:
-        """Resolve a need's skill terms to concepts (ESCO, else terms seen in the pool)."""
-        tax = load_taxonomy()
-        out = []
-        for term, m in zip(terms, tax.resolve_skills(list(terms)), strict=True):
-            if m.concepts:
-                out.append(m.concepts)
-            else:
-                out.append(self.local_terms_.lookup(term).concepts)
-        return out
+    def prepare(self, vacancy: Vacancy | Mapping[str, Any] | PreparedVacancy) -> PreparedVacancy:
+        """Resolve a placement need once against the fitted pool, for repeated ranking.
 
-    def _need_occupations(
-        self, vacancy: Vacancy, required: list[tuple[int, ...]], preferred: list[tuple[int, ...]]
-    ) -> np.ndarray:
-        """Probability distribution of the need over ESCO occupations (dense)."""
-        tax = load_taxonomy()
-        model = _occupation_model()
-        logits = np.zeros(tax.n_occ)
-        concepts = sorted({c for cs in required + preferred for c in cs if c < tax.n_skills})
-        if concepts:
-            logits += np.asarray(model.skill_weights[concepts].sum(axis=0)).ravel()
-        sources = [(vacancy.title, SOURCE_WEIGHT["title"])]
-        if vacancy.occupation:
-            sources.append((vacancy.occupation, SOURCE_WEIGHT["occupation"]))
-        for title, weight in sources:
-            m = tax.resolve_title(title)
-            for o in m.occupations:
-                logits[o] += weight * m.similarity * model.title_occupation
-            for g in m.groups:
-                members = model.group_members.indices[
-                    model.group_members.indptr[g] : model.group_members.indptr[g + 1]
-                ]
-                logits[members] += weight * m.similarity * model.title_group
-        logits -= logits.max()
-        p = np.exp(logits)
-        return p / p.sum()
+        The result holds everything about the need that does not depend on a candidate: the
+        parsed need, its skill terms resolved to concepts, its distribution over ESCO
+        occupations and the relatedness of every occupation to it.  :meth:`rank`,
+        :meth:`rank_many` and :meth:`rank_needs` call this themselves and keep the last
+        ``cache_size`` prepared needs, keyed by the need's content, so passing the same dict
+        or :class:`~matching.profiles.Vacancy` again skips the resolution; passing the
+        returned object skips even the lookup.  A prepared need belongs to one :meth:`fit`:
+        one from an earlier fit (or another ranker) is prepared again.
+
+        Parameters
+        ----------
+        vacancy : Vacancy, mapping or PreparedVacancy
+            The need (a contract dict is parsed with :func:`~matching.profiles.parse_vacancy`).
+
+        Returns
+        -------
+        PreparedVacancy
+
+        Examples
+        --------
+        >>> ranker = CandidateRanker(reference_date=dt.date(2026, 1, 1)).fit(
+        ...     [{"id": "c1", "skills": ["forklift operations"]}])
+        >>> need = ranker.prepare({"id": "v1", "title": "Lagermedarbeider",
+        ...                        "skills_required": ["forklift operations", "lagerstyring xyz"]})
+        >>> need
+        PreparedVacancy(id='v1', required=2, preferred=0, likely_occupations=8)
+        >>> ranker.prepare(need.vacancy) is need  # cached by content
+        True
+        >>> ranker.rank(need, top=1).matches[0].candidate_id
+        'c1'
+        """
+        return self._prepare_all([vacancy])[0]
+
+    def _prepare_all(
+        self, vacancies: Iterable[Vacancy | Mapping[str, Any] | PreparedVacancy]
+    ) -> list[PreparedVacancy]:
+        """Prepare many needs, resolving all the ones not cached in one batch of lookups."""
+        check_is_fitted(self, "ids_")
+        out: list[PreparedVacancy | None] = []
+        todo: dict[Vacancy, list[int]] = {}
+        for item in vacancies:
+            if isinstance(item, PreparedVacancy):
+                if item.fit_token == self.fit_token_:
+                    out.append(item)
+                    continue
+                item = item.vacancy
+            v = item if isinstance(item, Vacancy) else parse_vacancy(item)
+            try:
+                hash(v)
+            except TypeError:  # a hand-built Vacancy holding lists: key it by its tuple twin
+                v = dataclasses.replace(
+                    v,
+                    skills_required=tuple(v.skills_required),
+                    skills_preferred=tuple(v.skills_preferred),
+                )
+            cached = self.prepared_.get(v) if v not in todo else None
+            if cached is not None:
+                out.append(cached)
+            else:
+                todo.setdefault(v, []).append(len(out))
+                out.append(None)
+        if todo:
+            pending = list(todo)
+            cores = _need_cores([_core_key(v) for v in pending])
+            unknown = sorted(
+                {
+                    t
+                    for v, core in zip(pending, cores, strict=True)
+                    for t, cs in zip(
+                        (*v.skills_required, *v.skills_preferred), core.esco, strict=True
+                    )
+                    if not cs
+                }
+            )
+            local = dict(
+                zip(
+                    unknown,
+                    (m.concepts for m in self.local_terms_.lookup_many(unknown)),
+                    strict=True,
+                )
+            )
+            for v, core in zip(pending, cores, strict=True):
+                terms = (*v.skills_required, *v.skills_preferred)
+                concepts = tuple(cs or local[t] for t, cs in zip(terms, core.esco, strict=True))
+                n_req = len(v.skills_required)
+                emp = compact(v.employer) if v.employer else ""
+                prep = PreparedVacancy(
+                    vacancy=v,
+                    required=concepts[:n_req],
+                    preferred=concepts[n_req:],
+                    occupations=core.occupations,
+                    relevance=core.relevance,
+                    reference_date=v.start_date or self.today_,
+                    employer=self.employers_.get(emp, -1) if emp else -1,
+                    district=self.districts_.get(compact(v.district), -2) if v.district else -2,
+                    fit_token=self.fit_token_,
+                )
+                self.prepared_.put(v, prep)
+                for pos in todo[v]:
+                    out[pos] = prep
+        return out  # type: ignore[return-value]
 
     # --- ranking -------------------------------------------------------------------------
 
     def rank(
         self,
-        vacancy: Vacancy | Mapping[str, Any],
+        vacancy: Vacancy | Mapping[str, Any] | PreparedVacancy,
         top: int = 50,
         candidate_mask: np.ndarray | None = None,
         allowed_ids: Iterable[str] | None = None,
@@ -468,8 +717,9 @@ class CandidateRanker(BaseEstimator):
 
         Parameters
         ----------
-        vacancy : Vacancy or mapping
-            The need (a contract dict is parsed with :func:`~matching.profiles.parse_vacancy`).
+        vacancy : Vacancy, mapping or PreparedVacancy
+            The need (a contract dict is parsed with :func:`~matching.profiles.parse_vacancy`;
+            see :meth:`prepare`).
         top : int
             How many candidates to return.
         candidate_mask : array of bool, optional
@@ -483,17 +733,140 @@ class CandidateRanker(BaseEstimator):
             Best first; eligible candidates always before ineligible ones; ties broken by id.
         """
         check_is_fitted(self, "ids_")
-        v = vacancy if isinstance(vacancy, Vacancy) else parse_vacancy(vacancy)
-        feats = self._features(v)
-        allowed = self._allowed(candidate_mask, allowed_ids)
-        picked = self._top(feats["score"], feats["eligible"], top, allowed)
-        return Ranking(v.id, [self._match(v, i, feats) for i in picked])
+        prep = self._prepare_all([vacancy])
+        return self._rankings(prep, top, self._allowed(candidate_mask, allowed_ids))[0]
 
     def rank_many(
-        self, vacancies: Iterable[Vacancy | Mapping[str, Any]], top: int = 50
+        self,
+        vacancies: Iterable[Vacancy | Mapping[str, Any] | PreparedVacancy],
+        top: int = 50,
+        candidate_mask: np.ndarray | None = None,
+        allowed_ids: Iterable[str] | None = None,
     ) -> list[Ranking]:
-        """Rank the pool for each need, in input order."""
-        return [self.rank(v, top=top) for v in vacancies]
+        """Rank the pool for many placement needs at once, in input order.
+
+        Gives exactly what :meth:`rank` gives for each need, but prepares all needs in one
+        batch of lookups and scores them in blocks of needs × candidates (one sparse product
+        for all the needs' occupational fit), so it is much faster than a loop over
+        :meth:`rank` for pool-wide views such as :func:`~matching.allocation.allocate`.
+
+        Parameters
+        ----------
+        vacancies : iterable of Vacancy, mapping or PreparedVacancy
+            The needs.
+        top : int
+            How many candidates to return per need.
+        candidate_mask, allowed_ids
+            Only these candidates may be returned, for every need (see :meth:`rank`).
+
+        Returns
+        -------
+        list of Ranking
+            One per need, in input order.
+
+        Examples
+        --------
+        >>> ranker = CandidateRanker(reference_date=dt.date(2026, 1, 1)).fit([
+        ...     {"id": "c1", "desired_occupations": ["baker"]},
+        ...     {"id": "c2", "desired_occupations": ["lagermedarbeider"]},
+        ... ])
+        >>> needs = [{"id": "v1", "title": "Lagermedarbeider"}, {"id": "v2", "title": "Baker"}]
+        >>> [(r.vacancy_id, [m.candidate_id for m in r.matches])
+        ...  for r in ranker.rank_many(needs, top=1)]
+        [('v1', ['c2']), ('v2', ['c1'])]
+        >>> [r.matches[0].candidate_id for r in ranker.rank_many(needs, allowed_ids=["c1"])]
+        ['c1', 'c1']
+        """
+        check_is_fitted(self, "ids_")
+        allowed = self._allowed(candidate_mask, allowed_ids)
+        return self._rankings(self._prepare_all(vacancies), top, allowed)
+
+    def rank_needs(
+        self,
+        candidate_id: str,
+        vacancies: Iterable[Vacancy | Mapping[str, Any] | PreparedVacancy],
+        top: int = 10,
+    ) -> list[tuple[str, Match]]:
+        """Rank placement needs for one candidate of the fitted pool (the reverse direction).
+
+        Each need is scored exactly as :meth:`rank` scores this candidate for it, but only
+        this candidate is scored, for all needs at once; needs are prepared (and cached) as in
+        :meth:`prepare`, so repeated calls over the same open needs are cheap.
+
+        Parameters
+        ----------
+        candidate_id : str
+            A candidate given to :meth:`fit`.
+        vacancies : iterable of Vacancy, mapping or PreparedVacancy
+            The needs to choose from.
+        top : int
+            How many needs to return.
+
+        Returns
+        -------
+        list of (str, Match)
+            ``(vacancy_id, match)`` pairs: eligible needs first, then by score (higher
+            first), then by vacancy id.
+
+        Raises
+        ------
+        KeyError
+            If the candidate is not in the fitted pool (see :func:`best_needs` for one that
+            is not).
+
+        Examples
+        --------
+        >>> ranker = CandidateRanker(reference_date=dt.date(2026, 1, 1)).fit([
+        ...     {"id": "c1", "desired_occupations": ["lagerarbeider"], "norwegian": {"oral": "B1"}},
+        ...     {"id": "c2", "desired_occupations": ["baker"]},
+        ... ])
+        >>> needs = [{"id": "v1", "title": "Baker"}, {"id": "v2", "title": "Lagermedarbeider"},
+        ...          {"id": "v3", "title": "Lagermedarbeider", "norwegian_min": {"oral": "C1"}}]
+        >>> [(vid, m.eligible) for vid, m in ranker.rank_needs("c1", needs)]
+        [('v2', True), ('v1', True), ('v3', False)]
+        >>> [vid for vid, _ in ranker.rank_needs("c2", needs, top=1)]
+        ['v1']
+        """
+        check_is_fitted(self, "ids_")
+        if candidate_id not in self.index_of_:
+            raise KeyError(f"candidate {candidate_id!r} is not in the fitted pool")
+        i = self.index_of_[candidate_id]
+        preps = self._prepare_all(vacancies)
+        if not preps or top <= 0:
+            return []
+        scores = self._score(preps, np.array([i]))
+        score = scores.score[:, 0].tolist()
+        eligible = scores.eligible[:, 0].tolist()
+        vids = [p.vacancy.id for p in preps]
+        order = sorted(range(len(preps)), key=lambda j: (not eligible[j], -score[j], vids[j]))
+        here, who = np.zeros(1, dtype=np.int64), np.array([i])
+        return [(vids[j], self._matches(preps[j], scores, j, here, who)[0]) for j in order[:top]]
+
+    def _rankings(
+        self, preps: Sequence[PreparedVacancy], top: int, allowed: np.ndarray | None
+    ) -> list[Ranking]:
+        """Rankings for prepared needs, scored in blocks of at most ``BLOCK_CELLS`` pairs."""
+        n_allowed = len(self.ids_) if allowed is None else int(allowed.sum())
+        if n_allowed == 0 or top <= 0:
+            return [Ranking(p.vacancy.id, []) for p in preps]
+        # Scoring only the allowed candidates pays for slicing the index when many needs
+        # share the slice or few candidates are allowed; else score all and mask.
+        idx = None
+        subset = allowed is not None and n_allowed < len(self.ids_)
+        if subset and (len(preps) > 1 or 4 * n_allowed <= len(self.ids_)):
+            idx = np.flatnonzero(allowed)
+            allowed = None
+        id_rank = self.id_rank_ if idx is None else self.id_rank_[idx]
+        step = max(1, BLOCK_CELLS // (len(self.ids_) if idx is None else len(idx)))
+        out = []
+        for lo in range(0, len(preps), step):
+            block = preps[lo : lo + step]
+            scores = self._score(block, idx)
+            for j, prep in enumerate(block):
+                picked = self._top(scores.score[j], scores.eligible[j], top, id_rank, allowed)
+                chosen = picked if idx is None else idx[picked]
+                out.append(Ranking(prep.vacancy.id, self._matches(prep, scores, j, picked, chosen)))
+        return out
 
     def _allowed(self, mask: np.ndarray | None, ids: Iterable[str] | None) -> np.ndarray | None:
         n = len(self.ids_)
@@ -509,10 +882,15 @@ class CandidateRanker(BaseEstimator):
             allowed = by_id if allowed is None else allowed & by_id
         return allowed
 
+    @staticmethod
     def _top(
-        self, score: np.ndarray, eligible: np.ndarray, top: int, allowed: np.ndarray | None
+        score: np.ndarray,
+        eligible: np.ndarray,
+        top: int,
+        id_rank: np.ndarray,
+        allowed: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Indices of the best ``top``: eligible first, score descending, id ascending."""
+        """Positions of the best ``top``: eligible first, score descending, id ascending."""
         key = np.where(eligible, 1000.0, 0.0) + score
         if allowed is not None:
             key = np.where(allowed, key, -np.inf)
@@ -525,114 +903,169 @@ class CandidateRanker(BaseEstimator):
             idx = np.flatnonzero(key >= kth)
         else:
             idx = np.flatnonzero(np.isfinite(key))
-        order = np.lexsort((self.id_rank_[idx], -key[idx]))
+        order = np.lexsort((id_rank[idx], -key[idx]))
         return idx[order][:top]
 
-    def _features(self, v: Vacancy) -> dict[str, Any]:
-        """All components and eligibility for every candidate in the pool."""
-        tax = load_taxonomy()
-        n = len(self.ids_)
-        ref = v.start_date or self.today_
-        required = self._need_terms(v.skills_required)
-        preferred = self._need_terms(v.skills_preferred)
-        p_need = self._need_occupations(v, required, preferred)
-        # Relatedness of every occupation to the need (only likely need occupations matter).
-        likely = np.flatnonzero(p_need > 1e-4)
-        relevance = tax.relatedness[:, likely] @ p_need[likely]
+    def _score(self, preps: Sequence[PreparedVacancy], idx: np.ndarray | None) -> _Scores:
+        """Components, scores and eligibility for needs × candidates (``idx``; None: all).
+
+        Every number is computed with the same floating-point operations, in the same order,
+        as for one need against the whole pool, so a score never depends on which needs or
+        candidates share the block.
+        """
+        m = len(preps)
+        every = idx is None
+        n = len(self.ids_) if every else len(idx)
+
+        def sub(a: np.ndarray) -> np.ndarray:
+            return a if every else a[idx]
+
+        # relevance of every occupation to each need: occupations × needs
+        rel_t = np.column_stack([p.relevance for p in preps])
 
         # Skills: occupational fit and listed skills.
-        occ_fit = self.occupations_ @ relevance
-        terms = required + preferred
-        term_w = np.array([REQUIRED_WEIGHT] * len(required) + [1.0] * len(preferred))
-        if terms and term_w.sum() > 0:
-            rows, cols = [], []
-            n_concepts = self.skills_.shape[1]
-            for j, cs in enumerate(terms):
+        occupations = self.occupations_ if every else self.occupations_[idx]
+        occ_fit = np.asarray(occupations @ rel_t).T
+        n_concepts = self.skills_.shape[1]
+        pick_r: list[int] = []
+        pick_c: list[int] = []
+        w_r: list[int] = []
+        w_c: list[int] = []
+        w_v: list[float] = []
+        term_start = np.zeros(m + 1, dtype=np.int64)
+        for j, p in enumerate(preps):
+            col = int(term_start[j])
+            for k, cs in enumerate(p.required + p.preferred):
                 for c in cs:
                     if c < n_concepts:
-                        rows.append(c)
-                        cols.append(j)
+                        pick_r.append(c)
+                        pick_c.append(col)
+                w_r.append(col)
+                w_c.append(j)
+                w_v.append(REQUIRED_WEIGHT if k < len(p.required) else 1.0)
+                col += 1
+            term_start[j + 1] = col
+        n_terms = int(term_start[-1])
+        if n_terms:
             pick = sp.csr_matrix(
-                (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n_concepts, len(terms))
+                (np.ones(len(pick_r), dtype=np.float32), (pick_r, pick_c)),
+                shape=(n_concepts, n_terms),
             )
-            has = (self.skills_ @ pick).toarray() > 0
-            coverage = (has @ term_w) / term_w.sum()
+            has = ((self.skills_ if every else self.skills_[idx]) @ pick).tocsr()
+            has.data[:] = 1.0
+            weights = sp.csr_matrix((w_v, (w_r, w_c)), shape=(n_terms, m))
+            # Sums of 0/1 × (2 or 1): exact in any order.
+            covered = np.asarray((has @ weights).toarray()).T
+            w_sum = np.asarray(weights.sum(axis=0)).ravel()
+            listed = (w_sum > 0)[:, None]
+            coverage = covered / np.where(w_sum > 0, w_sum, 1.0)[:, None]
+            skills = np.where(
+                listed, OCCUPATION_SHARE * occ_fit + (1 - OCCUPATION_SHARE) * coverage, occ_fit
+            )
         else:
-            has = np.zeros((n, 0), dtype=bool)
-            coverage = None
-        if coverage is None:
+            has = sp.csr_matrix((n, 0), dtype=np.float32)
             skills = occ_fit
-        else:
-            skills = OCCUPATION_SHARE * occ_fit + (1 - OCCUPATION_SHARE) * coverage
 
         # History: the best relevant placement, weighted by outcome and recency.
-        history = np.zeros(n)
-        same_employer_abort = np.zeros(n, dtype=bool)
-        if len(self.pl_cand_):
-            rel = self.pl_occupations_ @ relevance
-            outcome_w = (
-                np.array(
-                    [0.0]
-                    + [OUTCOME_WEIGHT[k] for k in ("ongoing", "completed", "hired", "aborted")]
-                    + [OUTCOME_WEIGHT["experience"]]
-                )[self.pl_outcome_]
-                * self.pl_factor_
-            )
-            age = np.where(self.pl_date_ == UNKNOWN_DATE, 0, ref.toordinal() - self.pl_date_)
+        history = np.zeros((n, m))
+        if every:
+            rows = None
+            n_rows = len(self.pl_cand_)
+            owner = self.pl_cand_
+            starts = self.pl_starts_
+        else:
+            first = self.pl_ptr_[idx]
+            count = self.pl_ptr_[idx + 1] - first
+            n_rows = int(count.sum())
+            offset = np.cumsum(count) - count
+            rows = np.repeat(first - offset, count) + np.arange(n_rows)
+            owner = np.repeat(np.arange(n), count)
+            starts = offset[count > 0]
+        if n_rows:
+
+            def rows_of(a: np.ndarray) -> np.ndarray:
+                return a if rows is None else a[rows]
+
+            placements = self.pl_occupations_ if rows is None else self.pl_occupations_[rows]
+            rel = placements @ rel_t
+            outcome = rows_of(self.pl_outcome_)
+            outcome_w = _OUTCOME_W[outcome] * rows_of(self.pl_factor_)
+            day = rows_of(self.pl_date_)[:, None]
+            ref = np.array([p.reference_date.toordinal() for p in preps], dtype=np.int64)
+            age = np.where(day == UNKNOWN_DATE, 0, ref[None, :] - day)
             recency = 0.5 ** (np.maximum(age, 0) / 365.25 / self.history_half_life)
-            value = rel * outcome_w * recency
+            value = rel * outcome_w[:, None] * recency
             # Entries are stored grouped by candidate: one reduceat gives each one's best.
-            history[self.pl_cand_[self.pl_starts_]] = np.maximum.reduceat(value, self.pl_starts_)
-            emp = compact(v.employer) if v.employer else ""
-            if emp and emp in self.employers_:
-                hit = (self.pl_employer_ == self.employers_[emp]) & (self.pl_outcome_ == 4)
-                same_employer_abort[self.pl_cand_[hit]] = True
-                history = np.where(
-                    same_employer_abort,
-                    np.maximum(history - SAME_EMPLOYER_ABORT_PENALTY, 0),
-                    history,
-                )
+            history[owner[starts]] = np.maximum.reduceat(value, starts, axis=0)
+            employer = np.array([p.employer for p in preps])
+            if (employer >= 0).any():
+                emp_rows = rows_of(self.pl_employer_)
+                aborted = (outcome == 4) & (emp_rows >= 0)
+                ab_emp, ab_owner = emp_rows[aborted], owner[aborted]
+                for j in np.flatnonzero(employer >= 0):
+                    hit = ab_owner[ab_emp == employer[j]]
+                    history[hit, j] = np.maximum(history[hit, j] - SAME_EMPLOYER_ABORT_PENALTY, 0)
+        history = history.T
 
         # Language: floors are hard; the margin above counts a little (not for språkpraksis).
-        eligible = np.ones(n, dtype=bool)
-        lang_parts = []
-        for have, need in (
-            (self.oral_, v.norwegian_min.oral),
-            (self.written_, v.norwegian_min.written),
-        ):
-            if need is None:
+        eligible = np.ones((m, n), dtype=bool)
+        sprak = np.array([p.vacancy.type is PlacementType.SPRAKPRAKSIS for p in preps])[:, None]
+        lang_sum = np.zeros((m, n))
+        lang_count = np.zeros(m)
+        for have_all, modality in ((self.oral_, "oral"), (self.written_, "written")):
+            need = [getattr(p.vacancy.norwegian_min, modality) for p in preps]
+            present = np.array([x is not None for x in need])
+            if not present.any():
                 continue
-            ok = have >= int(need)
+            floor = np.array([0 if x is None else int(x) for x in need])[:, None]
+            have = sub(have_all)[None, :]
+            ok = (have >= floor) | ~present[:, None]
             eligible &= ok
-            if v.type is PlacementType.SPRAKPRAKSIS:
-                lang_parts.append(ok.astype(float))
-            else:
-                margin = np.clip(have.astype(float) - int(need), 0, 2) / 2
-                lang_parts.append(
-                    np.where(ok, (1 - LANGUAGE_MARGIN_SHARE) + LANGUAGE_MARGIN_SHARE * margin, 0.0)
-                )
-        language = np.mean(lang_parts, axis=0) if lang_parts else np.ones(n)
+            margin = np.clip(have.astype(float) - floor, 0, 2) / 2
+            part = np.where(
+                sprak,
+                ok.astype(float),
+                np.where(ok, (1 - LANGUAGE_MARGIN_SHARE) + LANGUAGE_MARGIN_SHARE * margin, 0.0),
+            )
+            lang_sum = np.where(present[:, None], lang_sum + part, lang_sum)
+            lang_count += present
+        language = _mean_parts(lang_sum, lang_count)
 
         # Practicalities.
-        licence_ok = np.ones(n, dtype=bool)
-        if v.driving_licence:
-            licence_ok = self.licences_.get(v.driving_licence, np.zeros(n, dtype=bool))
-            eligible &= licence_ok
-        parts = []
-        if v.district:
-            code = self.districts_.get(compact(v.district), -2)
-            parts.append(
-                np.where(self.district_ == code, 1.0, np.where(self.district_ < 0, 0.75, 0.5))
-            )
-        if v.hours_per_week:
-            cap = np.where(np.isnan(self.max_hours_), v.hours_per_week, self.max_hours_)
-            parts.append(np.clip(cap / v.hours_per_week, 0.0, 1.0))
-        if v.start_date:
-            late = np.where(
-                self.available_ == UNKNOWN_DATE, 0, self.available_ - v.start_date.toordinal()
-            )
-            parts.append(np.clip(1 - np.maximum(late, 0) / 180.0, 0.0, 1.0))
-        practical = np.mean(parts, axis=0) if parts else np.ones(n)
+        licence_ok = np.ones((m, n), dtype=bool)
+        licences = [p.vacancy.driving_licence for p in preps]
+        for licence in {x for x in licences if x}:
+            held = self.licences_.get(licence)
+            needing = [j for j, x in enumerate(licences) if x == licence]
+            licence_ok[needing] = False if held is None else sub(held)[None, :]
+        eligible &= licence_ok
+        prac_sum = np.zeros((m, n))
+        prac_count = np.zeros(m)
+        present = np.array([bool(p.vacancy.district) for p in preps])
+        if present.any():
+            code = np.array([p.district for p in preps])[:, None]
+            district = sub(self.district_)[None, :]
+            part = np.where(district == code, 1.0, np.where(district < 0, 0.75, 0.5))
+            prac_sum = np.where(present[:, None], prac_sum + part, prac_sum)
+            prac_count += present
+        present = np.array([bool(p.vacancy.hours_per_week) for p in preps])
+        if present.any():
+            hours = np.array([p.vacancy.hours_per_week or 1.0 for p in preps], dtype=float)[:, None]
+            max_hours = sub(self.max_hours_)[None, :]
+            cap = np.where(np.isnan(max_hours), hours, max_hours)
+            part = np.clip(cap / hours, 0.0, 1.0)
+            prac_sum = np.where(present[:, None], prac_sum + part, prac_sum)
+            prac_count += present
+        present = np.array([p.vacancy.start_date is not None for p in preps])
+        if present.any():
+            start_days = [_ordinal(p.vacancy.start_date) for p in preps]
+            start = np.array(start_days, dtype=np.int64)[:, None]
+            available = sub(self.available_)[None, :]
+            late = np.where(available == UNKNOWN_DATE, 0, available - start)
+            part = np.clip(1 - np.maximum(late, 0) / 180.0, 0.0, 1.0)
+            prac_sum = np.where(present[:, None], prac_sum + part, prac_sum)
+            prac_count += present
+        practical = _mean_parts(prac_sum, prac_count)
 
         comps = {
             "skills": np.clip(skills, 0, 1),
@@ -642,25 +1075,46 @@ class CandidateRanker(BaseEstimator):
         }
         total = sum(self.weights_[k] * comps[k] for k in COMPONENTS)
         score = np.round(100 * total, 2)
-        return {
-            "score": score,
-            "eligible": eligible,
-            "components": comps,
-            "relevance": relevance,
-            "required": required,
-            "preferred": preferred,
-            "has": has,
-            "same_employer_abort": same_employer_abort,
-            "licence_ok": licence_ok,
-            "ref": ref,
-        }
+        return _Scores(score, eligible, comps, licence_ok, has, term_start)
 
     # --- explanations --------------------------------------------------------------------
 
-    def _match(self, v: Vacancy, i: int, feats: dict[str, Any]) -> Match:
+    def _matches(
+        self, prep: PreparedVacancy, scores: _Scores, j: int, cols: np.ndarray, cands: np.ndarray
+    ) -> list[Match]:
+        """Matches for need ``j`` of ``scores``: candidates ``cands`` (at columns ``cols``)."""
+        values = {k: scores.components[k][j, cols].tolist() for k in COMPONENTS}
+        eligible = scores.eligible[j, cols].tolist()
+        score = scores.score[j, cols].tolist()
+        licence_ok = scores.licence_ok[j, cols].tolist()
+        terms = range(int(scores.term_start[j]), int(scores.term_start[j + 1]))
+        indptr, indices = scores.has.indptr, scores.has.indices
+        memo: dict[Any, float] = {}
+        out = []
+        for r, (col, i) in enumerate(zip(cols.tolist(), cands.tolist(), strict=True)):
+            has: list[bool] = []
+            if terms:
+                held = set(indices[indptr[col] : indptr[col + 1]].tolist())
+                has = [t in held for t in terms]
+            comps = {k: round(values[k][r], 3) for k in COMPONENTS}
+            out.append(self._match(prep, i, comps, eligible[r], score[r], licence_ok[r], has, memo))
+        return out
+
+    def _match(
+        self,
+        prep: PreparedVacancy,
+        i: int,
+        comps: dict[str, float],
+        eligible: bool,
+        score: float,
+        licence_ok: bool,
+        has: list[bool],
+        memo: dict[Any, float],
+    ) -> Match:
+        """Candidate ``i``'s match for a need, with the explanation of its score."""
+        v = prep.vacancy
         c = self.profiles_[i]
-        comps = {k: round(float(feats["components"][k][i]), 3) for k in COMPONENTS}
-        exp = Explanation(eligible=bool(feats["eligible"][i]), components=comps)
+        exp = Explanation(eligible=eligible, components=comps)
         exp.language = [
             LanguageCheck(mod, have, need)
             for mod, have, need in (
@@ -669,8 +1123,7 @@ class CandidateRanker(BaseEstimator):
             )
             if need is not None
         ]
-        has = feats["has"][i]
-        n_req = len(feats["required"])
+        n_req = len(prep.required)
         for kind, names, offset in (
             ("required", v.skills_required, 0),
             ("preferred", v.skills_preferred, n_req),
@@ -684,9 +1137,9 @@ class CandidateRanker(BaseEstimator):
                         tuple(t for t, f in zip(names, flags, strict=True) if not f),
                     )
                 )
-        exp.occupation = self._occupation_reason(c, feats["relevance"])
-        exp.history = self._history_notes(v, c, feats)
-        if not feats["licence_ok"][i]:
+        exp.occupation = self._occupation_reason(c, prep, memo)
+        exp.history = self._history_notes(i, prep, memo)
+        if not licence_ok:
             exp.licence_missing = v.driving_licence
         if v.district and c.district:
             exp.district = (c.district, v.district)
@@ -704,67 +1157,96 @@ class CandidateRanker(BaseEstimator):
             exp.not_registered.append("norwegian")
         if not c.placements and not c.experience:
             exp.not_registered.append("history")
-        score = float(feats["score"][i])
         return Match(c.id, score, exp.eligible, comps, exp)
 
-    def _relation(self, m: TitleMatch | None, relevance: np.ndarray) -> float:
-        """Relatedness of a resolved title to the need (a unit group: its members' mean)."""
+    def _title_relation(self, title: str, prep: PreparedVacancy, memo: dict[Any, float]) -> float:
+        """Relatedness of a pool title to a need (a unit group: its members' mean).
+
+        ``memo`` remembers titles and unit groups for one need across candidates.
+        """
+        value = memo.get(title)
+        if value is not None:
+            return value
+        m = self.title_matches_.get(title)
+        relevance = prep.relevance
         if m is None or not m.found:
-            return 0.0
-        if m.occupations:
-            return float(max(relevance[o] for o in m.occupations))
-        members = _occupation_model().group_members
-        values = [
-            float(relevance[members.indices[members.indptr[g] : members.indptr[g + 1]]].mean())
-            for g in m.groups
-            if members.indptr[g + 1] > members.indptr[g]
-        ]
-        return max(values, default=0.0)
+            value = 0.0
+        elif m.occupations:
+            value = float(max(relevance[o] for o in m.occupations))
+        else:
+            members = _occupation_model().group_members
+            values = []
+            for g in m.groups:
+                lo, hi = members.indptr[g], members.indptr[g + 1]
+                if hi > lo:
+                    mean = memo.get(("group", g))
+                    if mean is None:
+                        # what ndarray.mean computes: numpy's (pairwise) sum / count
+                        mean = float(np.add.reduce(relevance[members.indices[lo:hi]]) / (hi - lo))
+                        memo[("group", g)] = mean
+                    values.append(mean)
+            value = max(values, default=0.0)
+        memo[title] = value
+        return value
 
     def _occupation_reason(
-        self, c: Candidate, relevance: np.ndarray
+        self, c: Candidate, prep: PreparedVacancy, memo: dict[Any, float]
     ) -> tuple[str, str, str] | None:
-        best: tuple[float, str, str] | None = None
-        sources = [("placement", p.occupation or p.title) for p in c.placements]
-        sources += [("experience", e.title) for e in c.experience]
-        sources += [("desired", d) for d in c.desired_occupations]
-        for source, title in sources:
-            if not title:
-                continue
-            value = self._relation(self.title_matches_.get(title), relevance)
-            if best is None or value > best[0] + 1e-9:
-                best = (value, title, source)
-        if best is None:
+        best, title, source = -1.0, "", ""
+        for kind, titles in (
+            ("placement", [p.occupation or p.title for p in c.placements]),
+            ("experience", [e.title for e in c.experience]),
+            ("desired", c.desired_occupations),
+        ):
+            for text in titles:
+                if not text:
+                    continue
+                value = self._title_relation(text, prep, memo)
+                if not source or value > best + 1e-9:
+                    best, title, source = value, text, kind
+        if not source:
             return None
-        value, title, source = best
+        value = best
         for name in ("same_occupation", "same_unit_group", "shared_essential_skills"):
             if value >= RELATEDNESS[name] * 0.9:
                 return (name, title, source)
         return None
 
-    def _history_notes(self, v: Vacancy, c: Candidate, feats: dict[str, Any]) -> list[HistoryNote]:
+    def _history_notes(
+        self, i: int, prep: PreparedVacancy, memo: dict[Any, float]
+    ) -> list[HistoryNote]:
+        c = self.profiles_[i]
         notes: list[tuple[float, HistoryNote]] = []
-        emp = compact(v.employer) if v.employer else ""
-        for p in c.placements:
+        # A placement is with the need's employer when their compact names are the same, that
+        # is when the placement's entry has the need's employer code (placements come first
+        # among candidate i's entries, in order).
+        first = int(self.pl_ptr_[i])
+        same = (
+            [
+                e == prep.employer
+                for e in self.pl_employer_[first : first + len(c.placements)].tolist()
+            ]
+            if prep.employer >= 0
+            else [False] * len(c.placements)
+        )
+        for p, same_employer in zip(c.placements, same, strict=True):
             title = p.occupation or p.title or ""
             outcome = p.outcome.value if p.outcome else "unknown"
             ptype = p.type.value if p.type else None
             day = p.end or p.start
             year = day.year if day else None
-            if emp and p.employer and compact(p.employer) == emp and p.outcome is Outcome.ABORTED:
+            if same_employer and p.outcome is Outcome.ABORTED:
                 notes.append(
                     (2.0, HistoryNote("aborted_same_employer", outcome, title, year, ptype))
                 )
                 continue
-            if p.outcome is Outcome.ONGOING and not (
-                emp and p.employer and compact(p.employer) == emp
-            ):
+            if p.outcome is Outcome.ONGOING and not same_employer:
                 start_year = p.start.year if p.start else None
                 notes.append(
                     (1.5, HistoryNote("ongoing_elsewhere", outcome, title, start_year, ptype))
                 )
                 continue
-            rel = self._relation(self.title_matches_.get(title), feats["relevance"])
+            rel = self._title_relation(title, prep, memo)
             if rel >= RELATEDNESS["shared_essential_skills"] * 0.9 and p.outcome is not None:
                 notes.append((rel, HistoryNote("relevant", outcome, title, year, ptype)))
         notes.sort(key=lambda x: -x[0])
@@ -780,7 +1262,11 @@ def best_needs(
 ) -> list[tuple[str, Match]]:
     """Rank placement needs for one candidate (the reverse direction), best first.
 
-    Returns ``(vacancy_id, match)`` pairs; eligible needs come before the others.
+    Returns ``(vacancy_id, match)`` pairs; eligible needs come before the others.  The
+    candidate need not be in any fitted pool; for one that is, :meth:`CandidateRanker.rank_needs`
+    on the fitted ranker gives the same and reuses its prepared needs.  What the needs'
+    titles and skill terms say is cached per process either way, so calling this again over
+    the same open needs is much cheaper than the first call.
 
     Examples
     --------
@@ -789,12 +1275,6 @@ def best_needs(
     >>> [vid for vid, _ in best_needs(candidate, needs)]
     ['v2', 'v1']
     """
-    ranker = CandidateRanker(weights=weights, reference_date=reference_date).fit([candidate])
-    results = []
-    for v in vacancies:
-        matches = ranker.rank(v, top=1).matches
-        if matches:
-            vid = v.id if isinstance(v, Vacancy) else str(v.get("id"))
-            results.append((vid, matches[0]))
-    results.sort(key=lambda r: (not r[1].eligible, -r[1].score, r[0]))
-    return results[:top]
+    profile = candidate if isinstance(candidate, Candidate) else parse_candidate(candidate)
+    ranker = CandidateRanker(weights=weights, reference_date=reference_date, cache_size=0)
+    return ranker.fit([profile]).rank_needs(profile.id, vacancies, top=top)

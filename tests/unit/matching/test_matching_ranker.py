@@ -36,6 +36,7 @@ def test_init_only_stores_parameters():
         "weights": {"skills": 1},
         "reference_date": REF,
         "history_half_life": 4.0,
+        "cache_size": 1024,
     }
 
 
