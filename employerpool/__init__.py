@@ -73,8 +73,10 @@ def register_blueprints(app: Flask) -> None:
         employers,
         errors,
         main,
+        matches,
         registration,
         reports,
+        suggestions,
         vacancies,
         vocabulary,
     )
@@ -88,6 +90,8 @@ def register_blueprints(app: Flask) -> None:
         competence,
         vocabulary,
         candidates,
+        suggestions,
+        matches,
         contacts,
         reports,
         admin,
@@ -101,6 +105,7 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["label"] = labels.label
+    app.jinja_env.globals["label_value"] = labels.event_label
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["nav_items"] = labels.nav_items
 

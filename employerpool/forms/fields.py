@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
 from stdnum.no import orgnr
-from wtforms import SelectField, StringField
+from wtforms import DecimalField, SelectField, StringField
 from wtforms.validators import ValidationError as FormError
 
 from employerpool.models.enums import Cefr
@@ -65,3 +65,12 @@ class CefrField(SelectField):
     def level(self) -> Cefr | None:
         """The chosen level as a Cefr, or None."""
         return Cefr[self.data] if self.data else None
+
+
+class NorwegianDecimalField(DecimalField):
+    """A decimal number that accepts the Norwegian decimal comma ("37,5")."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [valuelist[0].replace(" ", "").replace(",", ".")]
+        super().process_formdata(valuelist)

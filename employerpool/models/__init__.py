@@ -4,6 +4,7 @@ from employerpool.models.audit import AuditEvent
 from employerpool.models.base import Base, now_utc
 from employerpool.models.candidate import (
     Candidate,
+    CandidateEvent,
     CandidateLanguage,
     ConsentRecord,
     DesiredOccupation,
@@ -12,9 +13,9 @@ from employerpool.models.candidate import (
 )
 from employerpool.models.contact import EmployerContact
 from employerpool.models.employer import ContactPerson, Employer
-from employerpool.models.match import AppendOnlyError, Match, MatchEvent
+from employerpool.models.match import AppendOnlyError, Match, MatchEvent, ProposalRequest
 from employerpool.models.partner import Partner
-from employerpool.models.placement import Placement
+from employerpool.models.placement import FollowUp, Placement
 from employerpool.models.user import SetPasswordToken, User
 from employerpool.models.vacancy import (
     CompetenceNeed,
@@ -30,6 +31,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Candidate",
+    "CandidateEvent",
     "CandidateLanguage",
     "CompetenceNeed",
     "ConsentRecord",
@@ -38,11 +40,13 @@ __all__ = [
     "Employer",
     "EmployerContact",
     "Experience",
+    "FollowUp",
     "Match",
     "MatchEvent",
     "Occupation",
     "Partner",
     "Placement",
+    "ProposalRequest",
     "SetPasswordToken",
     "Skill",
     "User",

@@ -81,6 +81,9 @@ class Candidate(TimestampMixin, Base):
     placements = relationship(
         "Placement", back_populates="candidate", order_by="Placement.start_date"
     )
+    events = relationship(
+        "CandidateEvent", order_by="CandidateEvent.id", cascade="all, delete-orphan"
+    )
 
     @property
     def full_name(self) -> str:
@@ -139,3 +142,16 @@ class ConsentRecord(Base):
     withdrawn_at: Mapped[datetime | None]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     note: Mapped[str | None] = mapped_column(String(300))
+
+
+class CandidateEvent(Base):
+    """Change history of a profile: who changed which fields when (names of fields, no values)."""
+
+    __tablename__ = "candidate_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime] = mapped_column(default=now_utc)
+    fields: Mapped[list] = mapped_column(JSON, default=list)
+    note: Mapped[str | None] = mapped_column(String(200))

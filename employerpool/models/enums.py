@@ -190,6 +190,14 @@ class MatchOutcome(enum.Enum):
     aborted = "aborted"
 
 
+class RequestStatus(enum.Enum):
+    """A request to propose another partner's candidate, answered by that candidate's partner."""
+
+    pending = "pending"
+    accepted = "accepted"
+    declined = "declined"
+
+
 class ContactChannel(enum.Enum):
     phone = "phone"
     meeting = "meeting"

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Float, ForeignKey, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from employerpool.models.base import Base, TimestampMixin, enum_column, now_utc
-from employerpool.models.enums import MatchOutcome, MatchStatus
+from employerpool.models.enums import MatchOutcome, MatchStatus, RequestStatus
 
 
 class Match(TimestampMixin, Base):
@@ -35,6 +35,7 @@ class Match(TimestampMixin, Base):
 
     vacancy = relationship("Vacancy")
     candidate = relationship("Candidate")
+    created_by = relationship("User")
     events = relationship("MatchEvent", order_by="MatchEvent.id", back_populates="match")
 
 
@@ -55,6 +56,29 @@ class MatchEvent(Base):
 
     match = relationship("Match", back_populates="events")
     actor = relationship("User")
+
+
+class ProposalRequest(Base):
+    """A counsellor asks another partner's counsellor for leave to propose their candidate."""
+
+    __tablename__ = "proposal_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("match.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    requesting_partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"))
+    candidate_partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"), index=True)
+    status: Mapped[RequestStatus] = mapped_column(
+        enum_column(RequestStatus), default=RequestStatus.pending, index=True
+    )
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None]
+
+    match = relationship("Match")
+    requested_by = relationship("User", foreign_keys=[requested_by_id])
+    requesting_partner = relationship("Partner", foreign_keys=[requesting_partner_id])
 
 
 class AppendOnlyError(RuntimeError):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from employerpool.models.base import Base, TimestampMixin, enum_column
+from employerpool.models.base import Base, TimestampMixin, enum_column, now_utc
 from employerpool.models.enums import PlacementOutcome, PlacementType
 
 
@@ -37,3 +37,25 @@ class Placement(TimestampMixin, Base):
 
     candidate = relationship("Candidate", back_populates="placements")
     employer = relationship("Employer")
+    follow_ups = relationship(
+        "FollowUp",
+        back_populates="placement",
+        order_by="FollowUp.due_date",
+        cascade="all, delete-orphan",
+    )
+
+
+class FollowUp(Base):
+    """A planned check-in on a started placement."""
+
+    __tablename__ = "follow_up"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id"), index=True)
+    due_date: Mapped[date] = mapped_column(index=True)
+    done_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(String(1000))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    placement = relationship("Placement", back_populates="follow_ups")

@@ -166,3 +166,51 @@ def is_safe_next(target: str | None) -> bool:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc and "\\" not in target
+
+
+def _partner_has_accepted_request(match_id: int, partner_id: int | None) -> bool:
+    from employerpool.models import ProposalRequest
+    from employerpool.models.enums import RequestStatus
+
+    return bool(
+        db.session.scalar(
+            db.select(ProposalRequest.id).where(
+                ProposalRequest.match_id == match_id,
+                ProposalRequest.requesting_partner_id == partner_id,
+                ProposalRequest.status == RequestStatus.accepted,
+            )
+        )
+    )
+
+
+def match_access(user: User, match) -> str | None:
+    """How `user` may work with `match`: "manage", "view" or None.
+
+    The candidate's own partner manages the match. A counsellor of another partner who found
+    the candidate through pool sharing sees the match (pseudonymised) while the candidate still
+    consents to pool sharing, and manages it once the candidate's partner accepted a request.
+    """
+    from employerpool.models.enums import ConsentScope
+
+    if user.role not in CANDIDATE_READERS:
+        return None
+    candidate = match.candidate
+    if user.partner_id == candidate.partner_id:
+        return "manage"
+    creator_partner = match.created_by.partner_id if match.created_by_id else None
+    if creator_partner != user.partner_id or not candidate.has_consent(ConsentScope.pool_partners):
+        return None
+    return "manage" if _partner_has_accepted_request(match.id, user.partner_id) else "view"
+
+
+def get_match_or_404(match_id: int, manage: bool = False):
+    """Load a match the current user may see (or manage); others get a 404."""
+    from employerpool.models import Match
+
+    match = db.session.get(Match, match_id)
+    if match is None:
+        abort(404)
+    access = match_access(current_user, match)
+    if access is None or (manage and access != "manage"):
+        abort(404 if access is None else 403)
+    return match

@@ -9,10 +9,20 @@ Withdrawal, decline and abort need a reason.
 from __future__ import annotations
 
 import enum
+from datetime import date
+
+from sqlalchemy import select
 
 from employerpool.extensions import db
-from employerpool.models import Match, MatchEvent, User
-from employerpool.models.enums import MatchOutcome, MatchStatus
+from employerpool.labels import ABORT_REASON_LABELS, DECLINE_REASON_LABELS, WITHDRAW_REASON_LABELS
+from employerpool.models import Match, MatchEvent, Placement, User, Vacancy, now_utc
+from employerpool.models.enums import (
+    CandidateStatus,
+    ConsentScope,
+    MatchOutcome,
+    MatchStatus,
+    PlacementOutcome,
+)
 
 MS, MO = MatchStatus, MatchOutcome
 
@@ -37,8 +47,9 @@ NEEDS_REASON = {MS.withdrawn, MO.declined, MO.aborted}
 # Answers an employer user may give; the rest are the counsellor's.
 EMPLOYER_OUTCOMES = {MO.interested, MO.interview, MO.declined, MO.started}
 
-DECLINE_REASONS = ("language", "skills", "experience", "timing", "filled", "other")
-ABORT_REASONS = ("health", "language", "tasks", "moved", "other_job", "no_show", "other")
+WITHDRAW_REASONS = tuple(WITHDRAW_REASON_LABELS)
+DECLINE_REASONS = tuple(DECLINE_REASON_LABELS)
+ABORT_REASONS = tuple(ABORT_REASON_LABELS)
 
 
 class TransitionError(ValueError):
@@ -63,6 +74,52 @@ def _value(v: enum.Enum | None) -> str | None:
     return v.name if v is not None else None
 
 
+def placement_for(match: Match) -> Placement | None:
+    """The placement a match started, if any."""
+    return db.session.scalar(select(Placement).where(Placement.match_id == match.id))
+
+
+def _start_placement(match: Match, start: date | None) -> Placement:
+    vacancy: Vacancy = match.vacancy
+    placement = Placement(
+        candidate_id=match.candidate_id,
+        employer_id=vacancy.employer_id,
+        vacancy_id=vacancy.id,
+        match_id=match.id,
+        type=vacancy.type,
+        title=vacancy.title,
+        occupation_label=vacancy.occupation_label or vacancy.title,
+        styrk08=vacancy.styrk08,
+        start_date=start or now_utc().date(),
+        outcome=PlacementOutcome.ongoing,
+    )
+    db.session.add(placement)
+    match.candidate.status = CandidateStatus.in_placement
+    return placement
+
+
+CLOSING = {
+    MatchOutcome.hired: PlacementOutcome.hired,
+    MatchOutcome.completed: PlacementOutcome.completed,
+    MatchOutcome.aborted: PlacementOutcome.aborted,
+}
+
+
+def _close_placement(
+    match: Match, to: MatchOutcome, reason: str | None, contract_type: str | None, end: date | None
+) -> None:
+    placement = placement_for(match) or _start_placement(match, end)
+    placement.outcome = CLOSING[to]
+    if to is MatchOutcome.aborted and reason == "no_show":
+        placement.outcome = PlacementOutcome.no_show
+    placement.end_date = end or now_utc().date()
+    placement.contract_type = contract_type if to is MatchOutcome.hired else None
+    placement.abort_reason = reason if to is MatchOutcome.aborted else None
+    match.candidate.status = (
+        CandidateStatus.employed if to is MatchOutcome.hired else CandidateStatus.active
+    )
+
+
 def change(
     match: Match,
     to: MatchStatus | MatchOutcome,
@@ -70,10 +127,15 @@ def change(
     *,
     reason: str | None = None,
     note: str | None = None,
+    on: date | None = None,
+    contract_type: str | None = None,
 ) -> MatchEvent:
     """Move `match` to `to` on its axis and record the event; the caller commits.
 
-    Raises TransitionError when the move is not allowed or a required reason is missing.
+    Starting a placement creates its placement-history row; hired, completed and aborted
+    close it (the matcher reads that history). Proposing needs the candidate's consent to
+    share with employers. Raises TransitionError when the move is not allowed or a required
+    reason is missing.
     """
     reason = (reason or "").strip() or None
     if to in NEEDS_REASON and not reason:
@@ -81,6 +143,10 @@ def change(
     if isinstance(to, MatchStatus):
         if to not in allowed_status(match):
             raise TransitionError("Denne endringen er ikke mulig fra nåværende status.")
+        if to is MS.proposed and not match.candidate.has_consent(ConsentScope.employers):
+            raise TransitionError(
+                "Kandidaten har ikke samtykket til at profilen deles med arbeidsgivere."
+            )
         axis, before = "status", match.status
         match.status = to
     else:
@@ -88,6 +154,10 @@ def change(
             raise TransitionError("Dette svaret er ikke mulig nå.")
         axis, before = "outcome", match.outcome
         match.outcome = to
+        if to is MO.started:
+            _start_placement(match, on)
+        elif to in CLOSING:
+            _close_placement(match, to, reason, contract_type, on)
     event = MatchEvent(
         match=match,
         actor_id=actor.id if actor is not None else None,
@@ -131,6 +201,7 @@ def create(
             to_value=MS.suggested.name,
         )
     )
+    db.session.flush()  # loads match.candidate and match.vacancy for the rules in change()
     if status is not MS.suggested:
         change(match, status, actor)
     return match

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from employerpool.extensions import db
 from employerpool.models import Candidate, Employer, EmployerContact, Match, Vacancy
-from employerpool.models.enums import Role, VacancyStatus
+from employerpool.models.enums import ApprovalStatus, Role, VacancyStatus
+from employerpool.services import worklist
 
 bp = Blueprint("main", __name__)
 
@@ -25,12 +26,7 @@ def index():
 def home():
     role = current_user.role
     if role is Role.employer:
-        vacancies = db.session.scalars(
-            select(Vacancy)
-            .where(Vacancy.employer_id == current_user.employer_id)
-            .order_by(Vacancy.created_at.desc())
-        ).all()
-        return render_template("main/employer_home.html", vacancies=vacancies)
+        return _employer_home()
     open_needs = db.session.scalar(
         select(func.count()).select_from(Vacancy).where(Vacancy.status == VacancyStatus.open)
     )
@@ -50,4 +46,37 @@ def home():
         )
     if role is Role.coordinator:
         figures["matches"] = db.session.scalar(select(func.count()).select_from(Match))
-    return render_template("main/staff_home.html", figures=figures)
+    work = {}
+    if role in (Role.counsellor, Role.coordinator):
+        work = {
+            "follow_ups": worklist.follow_ups_due(current_user),
+            "requests": worklist.pending_requests(current_user),
+            "matches": worklist.matches_in_progress(current_user),
+        }
+    return render_template("main/staff_home.html", figures=figures, work=work)
+
+
+def _employer_home():
+    """The employer's start page: its needs with proposals, new proposals, competence needs."""
+    from employerpool.services import competence, proposals
+
+    employer = current_user.employer
+    vacancies = db.session.scalars(
+        select(Vacancy)
+        .where(Vacancy.employer_id == current_user.employer_id)
+        .order_by(Vacancy.created_at.desc(), Vacancy.id.desc())
+    ).all()
+    waiting = [
+        proposals.build_view(m)
+        for m in proposals.proposals_for_employer(employer.id)
+        if m.outcome is None
+    ]
+    return render_template(
+        "main/employer_home.html",
+        employer=employer,
+        vacancies=vacancies,
+        counts=proposals.proposal_counts(employer.id),
+        waiting=waiting,
+        competence_needs=competence.for_employer(employer.id),
+        approved=employer.approval is ApprovalStatus.approved,
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -21,9 +22,23 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts")
 
 
+@dataclass
+class Live:
+    """A running server: its base URL and the app behind it (for setup through services)."""
+
+    url: str
+    app: object
+
+
 @pytest.fixture
-def live_server(tmp_path):
-    """Serve a freshly migrated, seeded app on 127.0.0.1:<free port>; yields the base URL."""
+def live_server(live):
+    """The base URL of a live, seeded server."""
+    return live.url
+
+
+@pytest.fixture
+def live(tmp_path):
+    """Serve a freshly created, seeded app on 127.0.0.1:<free port>; yields a Live."""
     url = "sqlite:///" + str(tmp_path / "live.sqlite3")
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_SSL_STRICT": False})
     with app.app_context():
@@ -40,7 +55,7 @@ def live_server(tmp_path):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield Live(url=f"http://127.0.0.1:{server.server_port}", app=app)
     finally:
         server.shutdown()
         thread.join(timeout=5)

@@ -6,7 +6,7 @@ import pytest
 
 from employerpool.extensions import db
 from employerpool.models import AppendOnlyError, MatchEvent
-from employerpool.models.enums import MatchOutcome, MatchStatus, Role
+from employerpool.models.enums import ConsentScope, MatchOutcome, MatchStatus, Role
 from employerpool.services import matches
 from employerpool.services.matches import TransitionError
 
@@ -14,7 +14,9 @@ from employerpool.services.matches import TransitionError
 @pytest.fixture
 def match(make_vacancy, make_candidate, make_user):
     counsellor = make_user(Role.counsellor)
-    m = matches.create(make_vacancy().id, make_candidate().id, counsellor, score=71.5)
+    m = matches.create(
+        make_vacancy().id, make_candidate(consents=(ConsentScope.employers,)).id, counsellor
+    )
     db.session.commit()
     return m, counsellor
 
@@ -85,3 +87,37 @@ def test_match_events_cannot_be_changed_or_deleted(match):
     with pytest.raises(AppendOnlyError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_proposing_needs_the_candidates_consent_to_share_with_employers(
+    make_vacancy, make_candidate, make_user
+):
+    counsellor = make_user(Role.counsellor)
+    m = matches.create(make_vacancy().id, make_candidate().id, counsellor)
+    with pytest.raises(TransitionError, match="samtykket"):
+        matches.change(m, MatchStatus.proposed, counsellor)
+    assert m.status is MatchStatus.suggested
+
+
+def test_started_creates_placement_history_and_hired_closes_it(match):
+    from datetime import date
+
+    from employerpool.models import Placement
+    from employerpool.models.enums import CandidateStatus, PlacementOutcome
+
+    m, counsellor = match
+    matches.change(m, MatchStatus.proposed, counsellor)
+    matches.change(m, MatchOutcome.interested, counsellor)
+    matches.change(m, MatchOutcome.started, counsellor, on=date(2026, 9, 1))
+    db.session.commit()
+    placement = db.session.scalars(db.select(Placement)).one()
+    assert placement.outcome is PlacementOutcome.ongoing
+    assert placement.candidate_id == m.candidate_id and placement.match_id == m.id
+    assert placement.title == "Lagermedarbeider" and placement.start_date == date(2026, 9, 1)
+    assert m.candidate.status is CandidateStatus.in_placement
+    matches.change(m, MatchOutcome.hired, counsellor, contract_type="fast", on=date(2026, 11, 1))
+    db.session.commit()
+    placement = db.session.scalars(db.select(Placement)).one()
+    assert placement.outcome is PlacementOutcome.hired
+    assert placement.end_date == date(2026, 11, 1) and placement.contract_type == "fast"
+    assert m.candidate.status is CandidateStatus.employed

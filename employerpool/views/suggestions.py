@@ -1,0 +1,141 @@
+"""Ranked suggestions for a need, the reverse view for a candidate, and pool allocation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from employerpool.extensions import db
+from employerpool.forms.matches import AllocationForm, SuggestionFilterForm
+from employerpool.models import Candidate, CompetenceNeed, Match
+from employerpool.models.enums import AuditAction, ConsentScope, District, Programme, Role
+from employerpool.services import audit, matches
+from employerpool.services.auth import (
+    CANDIDATE_READERS,
+    get_candidate_or_404,
+    get_vacancy_or_404,
+    role_required,
+)
+from employerpool.services.suggestions import (
+    SuggestionFilters,
+    allocation_for,
+    needs_for_candidate,
+    record_suggestions,
+    suggestions_for,
+)
+
+bp = Blueprint("suggestions", __name__, url_prefix="/suggestions")
+
+
+@bp.get("/vacancies/<int:vacancy_id>")
+@role_required(*CANDIDATE_READERS)
+def for_vacancy(vacancy_id: int):
+    vacancy = get_vacancy_or_404(vacancy_id)
+    form = SuggestionFilterForm(request.args)
+    form.validate()
+    filters = SuggestionFilters(
+        district=District[form.district.data]
+        if form.district.data in District.__members__
+        else None,
+        programme=Programme[form.programme.data]
+        if form.programme.data in Programme.__members__
+        else None,
+        only_eligible=bool(form.only_eligible.data),
+        not_proposed_elsewhere=bool(form.not_proposed_elsewhere.data),
+    )
+    rows = suggestions_for(vacancy, current_user, top=25, filters=filters)
+    record_suggestions(vacancy, rows, current_user)
+    audit.record(
+        AuditAction.list,
+        "suggestions",
+        vacancy.id,
+        detail={"rows": len(rows), "candidate_ids": [r.candidate_id for r in rows]},
+    )
+    db.session.commit()
+    return render_template("suggestions/vacancy.html", vacancy=vacancy, rows=rows, form=form)
+
+
+@bp.post("/vacancies/<int:vacancy_id>/shortlist")
+@role_required(*CANDIDATE_READERS)
+def shortlist(vacancy_id: int):
+    vacancy = get_vacancy_or_404(vacancy_id)
+    candidate_id = request.form.get("candidate_id", type=int)
+    candidate = db.session.get(Candidate, candidate_id) if candidate_id else None
+    own = candidate is not None and candidate.partner_id == current_user.partner_id
+    if candidate is None or not (own or candidate.has_consent(ConsentScope.pool_partners)):
+        abort(404)
+    match = db.session.scalar(
+        select(Match).where(Match.vacancy_id == vacancy.id, Match.candidate_id == candidate.id)
+    )
+    if match is None:
+        match = matches.create(vacancy.id, candidate.id, current_user)
+    try:
+        matches.change(match, matches.MS.shortlisted, current_user)
+    except matches.TransitionError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Kandidaten er satt på kortlisten."), "success")
+    return redirect(url_for("matches.detail", match_id=match.id), 303)
+
+
+@bp.get("/candidates/<int:candidate_id>")
+@role_required(*CANDIDATE_READERS)
+def for_candidate(candidate_id: int):
+    candidate = get_candidate_or_404(candidate_id)
+    needs = needs_for_candidate(candidate, top=10)
+    codes = {d.styrk08 for d in candidate.desired_occupations if d.styrk08}
+    codes |= {e.styrk08 for e in candidate.experiences if e.styrk08}
+    skill_ids = {s.id for s in candidate.skills}
+    competence = [
+        need
+        for need in db.session.scalars(
+            select(CompetenceNeed).where(CompetenceNeed.active.is_(True))
+        )
+        if need.styrk08 in codes or skill_ids & {s.id for s in need.skills}
+    ][:10]
+    return render_template(
+        "suggestions/candidate.html", candidate=candidate, needs=needs, competence=competence
+    )
+
+
+@bp.get("/allocation")
+@role_required(Role.coordinator)
+def allocation():
+    form = AllocationForm(request.args)
+    district = District[form.district.data] if form.district.data in District.__members__ else None
+    proposals = allocation_for(current_user, district) if "district" in request.args else None
+    if proposals is not None:
+        audit.record(AuditAction.list, "allocation", detail={"needs": len(proposals)})
+        db.session.commit()
+    return render_template("suggestions/allocation.html", form=form, proposals=proposals)
+
+
+@bp.post("/allocation/accept")
+@role_required(Role.coordinator)
+def accept_allocation():
+    vacancy = get_vacancy_or_404(request.form.get("vacancy_id", type=int) or 0)
+    ids = [int(x) for x in request.form.getlist("candidate_id") if x.isdigit()][:50]
+    created = 0
+    for candidate in db.session.scalars(select(Candidate).where(Candidate.id.in_(ids))):
+        own = candidate.partner_id == current_user.partner_id
+        if not (own or candidate.has_consent(ConsentScope.pool_partners)):
+            continue
+        match = db.session.scalar(
+            select(Match).where(Match.vacancy_id == vacancy.id, Match.candidate_id == candidate.id)
+        )
+        if match is None:
+            match = matches.create(vacancy.id, candidate.id, current_user)
+        if match.status is matches.MS.suggested:
+            matches.change(match, matches.MS.shortlisted, current_user, note="pool allocation")
+            created += 1
+    db.session.commit()
+    flash(
+        _("%(n)s kandidater er satt på kortlisten for %(title)s.", n=created, title=vacancy.title),
+        "success",
+    )
+    return redirect(
+        url_for("suggestions.allocation", district=request.form.get("district", "")), 303
+    )
