@@ -37,8 +37,10 @@ eval: $(VENV)/.installed  ## Rank the development evaluation set and print score
 	    --candidates $(EVAL_DIR)/candidates.jsonl --top 50 --out "$$RESULTS" && \
 	$(PY) $(EVAL_DIR)/../score.py $(EVAL_DIR) "$$RESULTS"; rc=$$?; rm -f "$$RESULTS"; exit $$rc
 
-bench: $(VENV)/.installed  ## Run the benchmarks (matcher at 100 000 candidates) and print their figures
+bench: $(VENV)/.installed  ## Run the benchmarks (matcher at 100 000 candidates, pages) and print their figures
 	$(PY) bench/bench_matcher.py
+	$(PY) bench/bench_suggestions.py
+	$(PY) bench/bench_reports.py
 
 db: $(VENV)/.installed
 	$(FLASK) db upgrade

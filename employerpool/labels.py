@@ -11,6 +11,7 @@ from employerpool.models.enums import (
     Agreement,
     ApprovalStatus,
     CandidateStatus,
+    ConsentScope,
     ContactChannel,
     ContactResult,
     EducationLevel,
@@ -108,6 +109,42 @@ LABELS: dict[enum.Enum, object] = {
     ContactResult.need_received: _l("Behov mottatt"),
     ContactResult.not_interested: _l("Ikke interessert"),
     ContactResult.follow_up_later: _l("Følg opp senere"),
+    ConsentScope.pool_partners: _l("Deling med partnerne i poolen (anonymisert)"),
+    ConsentScope.employers: _l("Deling med arbeidsgivere (uten navn)"),
+    ConsentScope.employers_identity: _l("Navn og kontaktinformasjon til arbeidsgivere"),
+}
+
+
+# Reasons on the match pipeline, keyed as in services/matches.py.
+WITHDRAW_REASON_LABELS = {
+    "candidate_declined": _l("Kandidaten ønsker ikke"),
+    "not_available": _l("Kandidaten er ikke tilgjengelig"),
+    "other_placement": _l("Kandidaten har fått annen plass"),
+    "poor_fit": _l("Passer likevel ikke"),
+    "other": _l("Annet"),
+}
+DECLINE_REASON_LABELS = {
+    "language": _l("Norskkunnskapene er for svake for jobben"),
+    "skills": _l("Mangler ferdigheter vi trenger"),
+    "experience": _l("Mangler erfaring vi trenger"),
+    "timing": _l("Tidspunktet passer ikke"),
+    "filled": _l("Plassen er allerede besatt"),
+    "other": _l("Annet"),
+}
+ABORT_REASON_LABELS = {
+    "health": _l("Helse"),
+    "language": _l("Språk"),
+    "tasks": _l("Arbeidsoppgavene passet ikke"),
+    "moved": _l("Flyttet"),
+    "other_job": _l("Fikk annen jobb"),
+    "no_show": _l("Møtte ikke"),
+    "other": _l("Annet"),
+}
+CONTRACT_TYPE_LABELS = {
+    "fast": _l("Fast stilling"),
+    "midlertidig": _l("Midlertidig stilling"),
+    "vikariat": _l("Vikariat"),
+    "laerekontrakt": _l("Lærekontrakt"),
 }
 
 
@@ -118,6 +155,13 @@ def label(value) -> str:
     if isinstance(value, enum.Enum):
         return str(LABELS.get(value, value.value if isinstance(value.value, str) else value.name))
     return str(value)
+
+
+def event_label(event) -> str:
+    """A match event's new value as a label ("status" or "outcome" axis)."""
+    enum_cls = MatchStatus if event.axis == "status" else MatchOutcome
+    member = enum_cls.__members__.get(event.to_value)
+    return label(member) if member is not None else event.to_value
 
 
 def choices(enum_cls: type[enum.Enum], blank: str | None = None) -> list[tuple[str, str]]:
@@ -134,8 +178,15 @@ def nav_items(role: Role) -> list[tuple[str, object]]:
         return items
     items.append((url_for("employers.index"), _l("Arbeidsgivere")))
     items.append((url_for("vacancies.index"), _l("Praksisplasser og stillinger")))
+    items.append((url_for("competence.index"), _l("Kompetansebehov")))
     if role in (Role.counsellor, Role.coordinator):
         items.append((url_for("candidates.index"), _l("Kandidater")))
+    if role is Role.coordinator:
+        items.append((url_for("suggestions.allocation"), _l("Fordeling")))
+    # Issue 6: the contact log for all staff; reports for coordinators, admins and markedskontakter.
+    items.append((url_for("contacts.index"), _l("Kontakter")))
+    if role in (Role.admin, Role.coordinator, Role.employer_contact):
+        items.append((url_for("reports.index"), _l("Rapporter")))
     if role is Role.admin:
         items.append((url_for("admin.users"), _l("Brukere")))
     return items
