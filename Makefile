@@ -26,9 +26,9 @@ translations: $(VENV)/.installed  ## Compile the message catalogues (bokmål msg
 	$(VENV)/bin/pybabel compile -d employerpool/translations
 
 i18n-update: $(VENV)/.installed  ## Extract interface texts and merge them into the catalogues
-	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 	    -o employerpool/translations/messages.pot .
-	$(VENV)/bin/pybabel update -q -i employerpool/translations/messages.pot -d employerpool/translations \
+	$(VENV)/bin/pybabel update -i employerpool/translations/messages.pot -d employerpool/translations \
 	    --no-fuzzy-matching
 
 eval: $(VENV)/.installed  ## Rank the development evaluation set and print score.py's figures
