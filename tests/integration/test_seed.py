@@ -129,4 +129,5 @@ def test_production_refuses_to_seed(_schema, monkeypatch):
     assert "refused" in result.output
     with app.app_context():
         assert _count(Partner) == 0
+        db.session.remove()  # return the connection before the pool goes
         db.engine.dispose()
