@@ -15,19 +15,17 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, datetime, timedelta
-from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
 
+from bench._common import bench_database, login, percentile  # noqa: E402
 from employerpool import create_app  # noqa: E402
 from employerpool.extensions import db  # noqa: E402
 from employerpool.models import Candidate, Employer, Match, MatchEvent, Vacancy  # noqa: E402
@@ -54,32 +52,6 @@ PAGES = [
     ("fairness CSV, 18 months", f"/reports/fairness/export/csv?{RANGE}"),
     ("contact log form with warning", "/contacts/new?employer_id={employer}"),
 ]
-
-
-def _database(tmp: str) -> tuple[str, callable]:
-    base = os.environ.get("BENCH_DATABASE_URL")
-    if not base:
-        return "sqlite:///" + os.path.join(tmp, "bench.sqlite3"), lambda: None
-    from employerpool.config import normalise_database_url
-
-    base = normalise_database_url(base)
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-
-    def drop():
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
-
-    return f"{base}?options={quote('-csearch_path=' + schema)}", drop
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
-    return ordered[k]
 
 
 def add_matches(today: date, n: int = MATCHES, seed: int = 6) -> None:
@@ -136,7 +108,7 @@ def main() -> None:
     )
     results: list[tuple[str, float, float, int]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        url, cleanup = _database(tmp)
+        url, cleanup = bench_database(tmp)
         try:
             app = create_app({"SQLALCHEMY_DATABASE_URI": url, "ENV_NAME": "test"})
             with app.app_context():
@@ -151,12 +123,7 @@ def main() -> None:
                 (name, path.format(range=long_range, employer=employer_id)) for name, path in PAGES
             ]
             client = app.test_client()
-            page = client.get("/login").get_data(as_text=True)
-            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-            client.post(
-                "/login",
-                data={"email": "koordinator@demo.no", "password": "demo", "csrf_token": token},
-            )
+            login(client, "koordinator@demo.no")
             for name, path in pages:
                 response = client.get(path)  # warm-up, not timed
                 assert response.status_code == 200, (path, response.status_code)

@@ -12,19 +12,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date
-from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from sqlalchemy import create_engine, select, text  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
+from bench._common import bench_database, login, percentile  # noqa: E402
 from employerpool import create_app  # noqa: E402
 from employerpool.extensions import db  # noqa: E402
 from employerpool.models import Vacancy  # noqa: E402
@@ -34,38 +32,12 @@ from employerpool.services.seed import seed_demo  # noqa: E402
 TARGET_MS = 1000.0  # "well under a second"
 
 
-def _database(tmp: str) -> tuple[str, callable]:
-    base = os.environ.get("BENCH_DATABASE_URL")
-    if not base:
-        return "sqlite:///" + os.path.join(tmp, "bench.sqlite3"), lambda: None
-    from employerpool.config import normalise_database_url
-
-    base = normalise_database_url(base)
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-
-    def drop():
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
-
-    return f"{base}?options={quote('-csearch_path=' + schema)}", drop
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
-    return ordered[k]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--rounds", type=int, default=3, help="warm passes over the 20 needs")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        url, cleanup = _database(tmp)
+        url, cleanup = bench_database(tmp)
         try:
             app = create_app({"SQLALCHEMY_DATABASE_URI": url, "ENV_NAME": "test"})
             with app.app_context():
@@ -81,12 +53,7 @@ def main() -> None:
                 ).all()
                 db.session.remove()
             client = app.test_client()
-            page = client.get("/login").get_data(as_text=True)
-            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-            client.post(
-                "/login",
-                data={"email": "veileder@demo.no", "password": "demo", "csrf_token": token},
-            )
+            login(client, "veileder@demo.no")
             t0 = time.perf_counter()
             response = client.get(f"/suggestions/vacancies/{needs[0]}")
             cold_ms = (time.perf_counter() - t0) * 1000

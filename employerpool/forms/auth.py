@@ -3,7 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, Length
+
+from employerpool.forms.fields import confirm_password_field, new_password_field
 
 
 class LoginForm(FlaskForm):
@@ -21,17 +23,5 @@ class LoginForm(FlaskForm):
 
 
 class SetPasswordForm(FlaskForm):
-    password = PasswordField(
-        _l("Nytt passord"),
-        validators=[
-            DataRequired(_l("Velg et passord.")),
-            Length(min=10, max=200, message=_l("Passordet må ha minst 10 tegn.")),
-        ],
-        description=_l("Minst 10 tegn. Bruk gjerne en setning du husker."),
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Gjenta passordet"),
-        validators=[EqualTo("password", _l("Passordene er ikke like."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = new_password_field()
+    confirm = confirm_password_field()

@@ -8,21 +8,19 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    PasswordField,
     SelectField,
     StringField,
 )
 from wtforms.validators import (
     DataRequired,
     Email,
-    EqualTo,
     Length,
     Optional,
     Regexp,
     ValidationError,
 )
 
-from employerpool.forms.fields import OrgNumberField
+from employerpool.forms.fields import OrgNumberField, confirm_password_field, new_password_field
 from employerpool.labels import choices
 from employerpool.models.enums import Agreement, District, SizeBand
 
@@ -161,20 +159,8 @@ class RegistrationForm(OrganisationFields, ContactPersonFields):
         description=_l("Ni siffer. Du finner det i Brønnøysundregistrene."),
         render_kw={"maxlength": 11, "inputmode": "numeric", "autocomplete": "off"},
     )
-    password = PasswordField(
-        _l("Velg passord"),
-        validators=[
-            DataRequired(_l("Velg et passord.")),
-            Length(min=10, max=200, message=_l("Passordet må ha minst 10 tegn.")),
-        ],
-        description=_l("Minst 10 tegn. Bruk gjerne en setning du husker."),
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Gjenta passordet"),
-        validators=[EqualTo("password", _l("Passordene er ikke like."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = new_password_field(_l("Velg passord"))
+    confirm = confirm_password_field()
     accept = BooleanField(
         _l("Jeg har lov til å registrere virksomheten, og opplysningene er riktige."),
         validators=[DataRequired(_l("Bekreft at du kan registrere virksomheten."))],

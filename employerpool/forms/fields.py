@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
 from stdnum.no import orgnr
-from wtforms import DecimalField, SelectField, StringField
+from wtforms import DecimalField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
 from wtforms.validators import ValidationError as FormError
 
 from employerpool.models.enums import Cefr
@@ -74,3 +75,25 @@ class NorwegianDecimalField(DecimalField):
         if valuelist:
             valuelist = [valuelist[0].replace(" ", "").replace(",", ".")]
         super().process_formdata(valuelist)
+
+
+def new_password_field(label=None) -> PasswordField:
+    """A new password: at least 10 characters (a sentence one remembers is encouraged)."""
+    return PasswordField(
+        label or _l("Nytt passord"),
+        validators=[
+            DataRequired(_l("Velg et passord.")),
+            Length(min=10, max=200, message=_l("Passordet må ha minst 10 tegn.")),
+        ],
+        description=_l("Minst 10 tegn. Bruk gjerne en setning du husker."),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def confirm_password_field(other: str = "password") -> PasswordField:
+    """The same password once more."""
+    return PasswordField(
+        _l("Gjenta passordet"),
+        validators=[EqualTo(other, _l("Passordene er ikke like."))],
+        render_kw={"autocomplete": "new-password"},
+    )
