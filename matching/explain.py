@@ -94,6 +94,11 @@ class Explanation:
     not_registered: list[str] = field(default_factory=list)  # "skills", "norwegian", ...
 
 
+def _nb_number(value: float) -> str:
+    """A number as Norwegian writes it: decimal comma, no trailing zeros ("37,5")."""
+    return f"{value:g}".replace(".", ",")
+
+
 def _level(level: CEFR | None) -> str:
     return level.name if level is not None else "ukjent"
 
@@ -177,7 +182,7 @@ def render_reasons(exp: Explanation) -> list[str]:
             soft.append(f"Bor i bydel {have}, plassen er i {need}")
     if exp.hours is not None:
         have_h, need_h = exp.hours
-        soft.append(f"Kan jobbe {have_h:g} t/uke, plassen krever {need_h:g}")
+        soft.append(f"Kan jobbe {_nb_number(have_h)} t/uke, plassen krever {_nb_number(need_h)}")
     if exp.start_gap_days:
         soft.append(f"Tilgjengelig {exp.start_gap_days} dager etter oppstart")
 

@@ -168,7 +168,7 @@ def test_practicalities(rank, make_candidate, make_need):
     m = by_id(rank(cands, need))
     assert m["fits"].components["practical"] == 1.0
     assert m["late"].components["practical"] < 0.6
-    assert "Kan jobbe 20 t/uke, plassen krever 37.5" in m["late"].reasons
+    assert "Kan jobbe 20 t/uke, plassen krever 37,5" in m["late"].reasons
     assert "Bor i bydel Stovner, plassen er i Alna" in m["late"].reasons
 
 
