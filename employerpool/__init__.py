@@ -102,12 +102,14 @@ def register_blueprints(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from employerpool import labels
+    from employerpool.models.enums import District
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["label"] = labels.label
     app.jinja_env.globals["label_value"] = labels.event_label
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["nav_items"] = labels.nav_items
+    app.jinja_env.globals["district_options"] = [(d.name, d.value) for d in District]
 
 
 def register_security_headers(app: Flask) -> None:
