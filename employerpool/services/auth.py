@@ -19,8 +19,17 @@ from flask import abort, current_app
 from flask_login import current_user
 
 from employerpool.extensions import db
-from employerpool.models import Candidate, Employer, SetPasswordToken, User, Vacancy, now_utc
-from employerpool.models.enums import STAFF_ROLES, AuditAction, Role
+from employerpool.models import (
+    Candidate,
+    Employer,
+    Match,
+    ProposalRequest,
+    SetPasswordToken,
+    User,
+    Vacancy,
+    now_utc,
+)
+from employerpool.models.enums import STAFF_ROLES, AuditAction, ConsentScope, RequestStatus, Role
 from employerpool.services import audit
 
 CANDIDATE_READERS = (Role.counsellor, Role.coordinator)
@@ -169,9 +178,6 @@ def is_safe_next(target: str | None) -> bool:
 
 
 def _partner_has_accepted_request(match_id: int, partner_id: int | None) -> bool:
-    from employerpool.models import ProposalRequest
-    from employerpool.models.enums import RequestStatus
-
     return bool(
         db.session.scalar(
             db.select(ProposalRequest.id).where(
@@ -190,8 +196,6 @@ def match_access(user: User, match) -> str | None:
     the candidate through pool sharing sees the match (pseudonymised) while the candidate still
     consents to pool sharing, and manages it once the candidate's partner accepted a request.
     """
-    from employerpool.models.enums import ConsentScope
-
     if user.role not in CANDIDATE_READERS:
         return None
     candidate = match.candidate
@@ -205,8 +209,6 @@ def match_access(user: User, match) -> str | None:
 
 def get_match_or_404(match_id: int, manage: bool = False):
     """Load a match the current user may see (or manage); others get a 404."""
-    from employerpool.models import Match
-
     match = db.session.get(Match, match_id)
     if match is None:
         abort(404)

@@ -25,6 +25,7 @@ from employerpool.models import (
     Candidate,
     ConsentRecord,
     Match,
+    Partner,
     Placement,
     User,
     Vacancy,
@@ -276,8 +277,6 @@ def suggestions_for(
             select(Match).where(Match.vacancy_id == vacancy.id, Match.candidate_id.in_(ids))
         )
     }
-    from employerpool.models import Partner
-
     partner_names = dict(db.session.execute(select(Partner.id, Partner.name)).all())
     out = []
     for rank, m in enumerate(picked, start=1):

@@ -37,6 +37,10 @@ def pending_requests(user: User) -> list[ProposalRequest]:
     return list(
         db.session.scalars(
             select(ProposalRequest)
+            .options(
+                selectinload(ProposalRequest.requesting_partner),
+                selectinload(ProposalRequest.match).selectinload(Match.vacancy),
+            )
             .where(
                 ProposalRequest.candidate_partner_id == user.partner_id,
                 ProposalRequest.status == RequestStatus.pending,

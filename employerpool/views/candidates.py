@@ -6,10 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from employerpool.extensions import db
 from employerpool.forms.candidates import CandidateForm, ConsentForm
-from employerpool.models import Candidate, Match, User
+from employerpool.models import Candidate, Match, User, Vacancy
 from employerpool.models.enums import AuditAction, ConsentScope, Programme, Role
 from employerpool.services import audit
 from employerpool.services.auth import CANDIDATE_READERS, get_candidate_or_404, role_required
@@ -76,7 +77,10 @@ def new():
 def detail(candidate_id: int):
     candidate = get_candidate_or_404(candidate_id)
     matches = db.session.scalars(
-        select(Match).where(Match.candidate_id == candidate.id).order_by(Match.updated_at.desc())
+        select(Match)
+        .options(selectinload(Match.vacancy).selectinload(Vacancy.employer))
+        .where(Match.candidate_id == candidate.id)
+        .order_by(Match.updated_at.desc())
     ).all()
     return render_template(
         "candidates/detail.html",

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from employerpool.extensions import db
 from employerpool.forms.matches import AllocationForm, SuggestionFilterForm
-from employerpool.models import Candidate, CompetenceNeed, Match
+from employerpool.models import Candidate, Match
 from employerpool.models.enums import AuditAction, ConsentScope, District, Programme, Role
 from employerpool.services import audit, matches
 from employerpool.services.auth import (
@@ -18,6 +18,7 @@ from employerpool.services.auth import (
     get_vacancy_or_404,
     role_required,
 )
+from employerpool.services.competence import competence_needs_for
 from employerpool.services.suggestions import (
     SuggestionFilters,
     allocation_for,
@@ -88,14 +89,10 @@ def for_candidate(candidate_id: int):
     needs = needs_for_candidate(candidate, top=10)
     codes = {d.styrk08 for d in candidate.desired_occupations if d.styrk08}
     codes |= {e.styrk08 for e in candidate.experiences if e.styrk08}
-    skill_ids = {s.id for s in candidate.skills}
     competence = [
-        need
-        for need in db.session.scalars(
-            select(CompetenceNeed).where(CompetenceNeed.active.is_(True))
-        )
-        if need.styrk08 in codes or skill_ids & {s.id for s in need.skills}
-    ][:10]
+        hit.need
+        for hit in competence_needs_for((s.label for s in candidate.skills), codes, limit=10)
+    ]
     return render_template(
         "suggestions/candidate.html", candidate=candidate, needs=needs, competence=competence
     )

@@ -315,7 +315,7 @@ def test_profile_form_creates_a_candidate_and_keeps_history(client, pool):
         ("birth_year", "1850", "Skriv et fødselsår mellom"),
         ("norwegian_oral", "D9", "Ukjent språknivå"),
         ("norwegian_test_date", "2999-01-01", "fram i tid"),
-        ("first_name", "x" * 10_000, "Field cannot be longer"),
+        ("first_name", "x" * 10_000, "kan ikke være lenger enn 80 tegn"),
         ("experience", "kokk; mange", "antall år må være et tall"),
     ],
 )
@@ -338,7 +338,7 @@ def test_profile_form_rejects_bad_input_beside_the_field(client, pool, field, va
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert f'id="{field}-error"' in html
-    assert message in html or message == "Field cannot be longer"
+    assert message in html
     assert db.session.scalar(select(func.count()).select_from(Candidate)) == before
 
 
