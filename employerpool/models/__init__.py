@@ -16,6 +16,7 @@ from employerpool.models.employer import ContactPerson, Employer
 from employerpool.models.match import AppendOnlyError, Match, MatchEvent, ProposalRequest
 from employerpool.models.partner import Partner
 from employerpool.models.placement import FollowUp, Placement
+from employerpool.models.security import ApiToken, RateLimitBucket
 from employerpool.models.user import SetPasswordToken, User
 from employerpool.models.vacancy import (
     CompetenceNeed,
@@ -27,6 +28,7 @@ from employerpool.models.vacancy import (
 from employerpool.models.vocabulary import Occupation, Skill
 
 __all__ = [
+    "ApiToken",
     "AppendOnlyError",
     "AuditEvent",
     "Base",
@@ -47,6 +49,7 @@ __all__ = [
     "Partner",
     "Placement",
     "ProposalRequest",
+    "RateLimitBucket",
     "SetPasswordToken",
     "Skill",
     "User",

@@ -68,6 +68,9 @@ class Candidate(TimestampMixin, Base):
     status: Mapped[CandidateStatus] = mapped_column(
         enum_column(CandidateStatus), default=CandidateStatus.active, index=True
     )
+    # Set when the candidate is erased (GDPR art. 17 / retention): personal fields are blanked,
+    # statistics and the anonymous history are kept.
+    erased_at: Mapped[datetime | None] = mapped_column(index=True)
 
     partner = relationship("Partner")
     counsellor = relationship("User")
