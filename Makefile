@@ -10,6 +10,7 @@ export FLASK_APP := wsgi.py
 
 .DEFAULT_GOAL := help
 .PHONY: help install db run test lint format eval bench seed translations i18n-update
+.PHONY: serve bench-web screenshots
 
 help:  ## Show this help
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -52,6 +53,17 @@ run: translations seed  ## Install, migrate SQLite, load demo data once, serve o
 	@$(FLASK) seed logins
 	@echo "Serving Arbeidsgiverpool Groruddalen on http://127.0.0.1:$(PORT)  (Ctrl+C stops)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+serve: translations  ## Production profile: gunicorn, several workers (needs DATABASE_URL, SECRET_KEY; run `make db` first)
+	EMPLOYERPOOL_ENV=$${EMPLOYERPOOL_ENV:-production} $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+
+bench-web: translations  ## Pages and API under load: gunicorn + wrk on PostgreSQL with 100 000 candidates
+	$(PY) bench/bench_web.py
+
+screenshots: $(VENV)/.installed  ## Regenerate docs/screenshots/ from the browser journeys (needs Chromium)
+	UPDATE_SCREENSHOTS=1 REQUIRE_BROWSER=1 $(PY) -m pytest -q \
+	    tests/browser/test_employer_journey.py tests/browser/test_counsellor_journey.py \
+	    tests/browser/test_journeys.py -k "registers or suggestion_to_hire or coordinator"
 
 lint: $(VENV)/.installed  ## ruff check and format check
 	$(VENV)/bin/ruff check .

@@ -7,9 +7,11 @@ import os
 
 from flask import Flask, request, session
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from employerpool.config import load_config
 from employerpool.extensions import babel, csrf, db, login_manager, migrate
+from employerpool.logging_setup import register_logging
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -24,6 +26,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     os.makedirs(app.instance_path, exist_ok=True)
     load_config(app, test_config)
+    register_logging(app)
+    register_proxy_fix(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -31,6 +35,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_cli(app)
     logging.getLogger(__name__).debug("app created (%s)", app.config["ENV_NAME"])
     return app
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Trust X-Forwarded-For/-Proto/-Host from TRUSTED_PROXIES proxies in front (0: none)."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def get_locale() -> str:
@@ -63,7 +76,21 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
 
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` for 32-bit database ids: a bigger number becomes 0, an id no row has, so
+    the page answers 404 as for any unknown id instead of overflowing in PostgreSQL."""
+
+    MAX_ID = 2**31 - 1
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= self.MAX_ID else 0
+
+
 def register_blueprints(app: Flask) -> None:
+    from employerpool import api
+
+    app.url_map.converters["int"] = BoundedIntConverter
     from employerpool.views import (
         admin,
         auth,
@@ -72,11 +99,13 @@ def register_blueprints(app: Flask) -> None:
         contacts,
         employers,
         errors,
+        health,
         main,
         matches,
         registration,
         reports,
         suggestions,
+        tokens,
         vacancies,
         vocabulary,
     )
@@ -95,7 +124,10 @@ def register_blueprints(app: Flask) -> None:
         contacts,
         reports,
         admin,
+        tokens,
         errors,
+        api,
+        health,
     ):
         app.register_blueprint(module.bp)
 

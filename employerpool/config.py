@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
+from flask.helpers import get_debug_flag
+
 
 class ConfigError(RuntimeError):
     """Raised at start-up when a required setting is missing."""
@@ -38,7 +40,30 @@ class BaseConfig:
     # Login rate limiting: failures before a temporary lock, and the lock's length.
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
+    # Failed logins from one client address per window, whatever the account (counted in the
+    # database, so every process agrees); generous, since an office may share one address.
+    LOGIN_ADDRESS_MAX_FAILURES = 20
+    LOGIN_ADDRESS_WINDOW_SECONDS = 15 * 60
+    # A session ends after this much inactivity, and PERMANENT_SESSION_LIFETIME after the login
+    # however active (the cookie's own expiry moves on with every request).
+    SESSION_IDLE_MINUTES = 60
+    # Form bodies held in memory and the number of form fields (Werkzeug's limits, explicit).
+    MAX_FORM_MEMORY_SIZE = 500_000
+    MAX_FORM_PARTS = 1000
+    # Retention (`flask retention run`): candidates without any activity this long are erased;
+    # proposals shown to an employer this long ago that led to no placement are hidden from the
+    # employer, and their employer-side notes erased.
+    RETENTION_INACTIVE_DAYS = 3 * 365
+    PROPOSAL_RETENTION_DAYS = 183
     DEMO_MODE = False
+    # The JSON API: requests per token and minute (counted in the database), and body size.
+    API_RATE_LIMIT_PER_MINUTE = 600
+    API_MAX_CONTENT_LENGTH = 256 * 1024
+    # Logs: "json" (one object per line), "text", or None to leave logging to the server.
+    LOG_FORMAT: str | None = None
+    LOG_LEVEL = "INFO"
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+    TRUSTED_PROXIES = 0
 
     @classmethod
     def from_environment(cls, instance_path: str) -> dict:
@@ -49,7 +74,27 @@ class BaseConfig:
             "SQLALCHEMY_DATABASE_URI": normalise_database_url(
                 os.environ.get("DATABASE_URL", default_db)
             ),
+            "LOG_FORMAT": os.environ.get("LOG_FORMAT"),
+            "LOG_LEVEL": os.environ.get("LOG_LEVEL"),
+            "TRUSTED_PROXIES": (
+                int(os.environ["TRUSTED_PROXIES"]) if os.environ.get("TRUSTED_PROXIES") else None
+            ),
+            **{name: _whole_number_env(name) for name in ENV_NUMBERS},
         }
+
+
+# Periods operators set per deployment (days, minutes).
+ENV_NUMBERS = ("RETENTION_INACTIVE_DAYS", "PROPOSAL_RETENTION_DAYS", "SESSION_IDLE_MINUTES")
+
+
+def _whole_number_env(name: str) -> int | None:
+    """An optional positive whole number from the environment (None when unset)."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return None
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} must be a positive whole number, not {raw!r}")
+    return int(raw)
 
 
 class DevelopmentConfig(BaseConfig):
@@ -75,8 +120,16 @@ class ProductionConfig(BaseConfig):
     """Production: SECRET_KEY and DATABASE_URL must come from the environment."""
 
     ENV_NAME = "production"
+    DEBUG = False
     SESSION_COOKIE_SECURE = True
+    # The __Host- prefix makes browsers refuse the cookie unless it is Secure, for this host
+    # only and for every path (no subdomain can set or shadow it).
+    SESSION_COOKIE_NAME = "__Host-session"
     REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    LOG_FORMAT = "json"
+    # Keep SQL parameters (names, e-mail addresses) out of database error messages and logs.
+    SQLALCHEMY_ENGINE_OPTIONS = {**BaseConfig.SQLALCHEMY_ENGINE_OPTIONS, "hide_parameters": True}
 
 
 CONFIGS = {c.ENV_NAME: c for c in (DevelopmentConfig, TestConfig, ProductionConfig)}
@@ -105,3 +158,6 @@ def load_config(app, test_config: dict | None) -> None:
         app.config["SECRET_KEY"] = cls.DEV_SECRET_KEY
     if env == "production" and "DATABASE_URL" not in os.environ and not test_config:
         raise ConfigError("DATABASE_URL must be set in production")
+    # Werkzeug's debugger runs code for whoever can see it: never outside development.
+    if env == "production" and (get_debug_flag() or app.config.get("DEBUG")):
+        raise ConfigError("debug mode (FLASK_DEBUG) is refused in production")

@@ -189,4 +189,6 @@ def nav_items(role: Role) -> list[tuple[str, object]]:
         items.append((url_for("reports.index"), _l("Rapporter")))
     if role is Role.admin:
         items.append((url_for("admin.users"), _l("Brukere")))
+        items.append((url_for("admin.audit_log"), _l("Logg")))
+        items.append((url_for("tokens.index"), _l("API-tokens")))
     return items

@@ -7,6 +7,7 @@ import contextvars
 import os
 import re
 import uuid
+from collections import Counter
 from urllib.parse import quote
 
 import pytest
@@ -37,6 +38,14 @@ from employerpool.models.enums import (
 
 PASSWORD = "correct horse battery"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+# HTTP requests made by the suites that count them (access matrix, hostile input), by suite.
+REQUEST_COUNTS: Counter[str] = Counter()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print how many HTTP requests the counting suites made."""
+    for suite, count in sorted(REQUEST_COUNTS.items()):
+        terminalreporter.write_line(f"{suite}: {count} HTTP requests")
 
 
 def _with_search_path(url: str, schema: str) -> str:
@@ -245,5 +254,18 @@ def make_candidate(app, make_partner):
         db.session.add(candidate)
         db.session.commit()
         return candidate
+
+    return make
+
+
+@pytest.fixture
+def bearer(app):
+    """`bearer(user)` → request headers with a new API token acting as `user`."""
+    from employerpool.services.tokens import create_token
+
+    def make(user: User, **kwargs) -> dict[str, str]:
+        _, secret = create_token(user, "test", **kwargs)
+        db.session.commit()
+        return {"Authorization": f"Bearer {secret}"}
 
     return make

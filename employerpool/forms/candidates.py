@@ -26,7 +26,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from employerpool.forms.fields import CefrField, NorwegianDecimalField
+from employerpool.forms.fields import CefrField, NorwegianDecimalField, email_length
 from employerpool.labels import choices
 from employerpool.models.enums import (
     CandidateStatus,
@@ -85,8 +85,8 @@ class CandidateForm(FlaskForm):
         _l("E-post"),
         validators=[
             Optional(),
+            email_length(),
             Email(_l("Skriv en gyldig e-postadresse."), check_deliverability=False),
-            Length(max=254),
         ],
     )
     district = SelectField(

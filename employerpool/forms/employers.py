@@ -20,7 +20,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from employerpool.forms.fields import OrgNumberField, confirm_password_field, new_password_field
+from employerpool.forms.fields import (
+    OrgNumberField,
+    confirm_password_field,
+    email_length,
+    new_password_field,
+)
 from employerpool.labels import choices
 from employerpool.models.enums import Agreement, District, SizeBand
 
@@ -81,7 +86,7 @@ class OrganisationFields(FlaskForm):
         _l("Bransje"),
         choices=nace_choices(_l("Velg bransje")),
         validators=[DataRequired(_l("Velg bransjen virksomheten hører til."))],
-        description=_l("Næringshovedområde som i Enhetsregisteret."),
+        description=_l("Bransjen slik den står i Enhetsregisteret."),
     )
     district = SelectField(
         _l("Bydel"),
@@ -136,7 +141,7 @@ class ContactPersonFields(FlaskForm):
         _l("E-postadresse"),
         validators=[
             DataRequired(_l("Skriv inn e-postadressen.")),
-            Length(max=254),
+            email_length(),
             Email(_l("Skriv en gyldig e-postadresse."), check_deliverability=False),
         ],
         filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],

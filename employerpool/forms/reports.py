@@ -10,7 +10,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import func, select
 from wtforms import SelectField
 from wtforms.validators import ValidationError as FormError
 
@@ -24,6 +24,7 @@ from employerpool.services.contacts import local_today
 
 ALL = _l("Alle")
 MAX_PERIOD_DAYS = 3653  # ten years: month tables and charts stay readable
+EMPLOYER_CHOICES_MAX = 1000  # beyond this, the employer filter takes the employer by id only
 
 
 class AllowlistSelectField(SelectField):
@@ -129,9 +130,14 @@ class ContactReportForm(ReportForm):
     def __init__(self, formdata, **kwargs):
         super().__init__(formdata, **kwargs)
         self.partner.choices = _partner_choices()
-        employers = db.session.execute(
-            select(Employer.id, Employer.name).order_by(Employer.name, Employer.id)
-        ).all()
+        stmt = select(Employer.id, Employer.name).order_by(Employer.name, Employer.id)
+        if db.session.scalar(select(func.count()).select_from(Employer)) > EMPLOYER_CHOICES_MAX:
+            # A select of every employer is unusable at national scale and costs a query and
+            # half a megabyte of HTML per page: offer only the employer asked for (by id).
+            chosen = str((formdata or {}).get("employer") or "").strip()
+            known = chosen.isdigit() and len(chosen) <= 9  # within the id column's range
+            stmt = stmt.where(Employer.id == (int(chosen) if known else None))
+        employers = db.session.execute(stmt).all()
         self.employer.choices = [("", ALL)] + [(str(i), n) for i, n in employers]
         if not self.sort.data:
             self.sort.data = "date_desc"

@@ -258,7 +258,7 @@ class VacancyForm(FlaskForm):
     norwegian_oral_min = CefrField(
         _l("Norsk muntlig, minst"),
         blank_label=_l("Ingen krav"),
-        description=_l("Nivåene følger Det felles europeiske rammeverket (A1 lavest, C2 høyest)."),
+        description=_l("Nivåene går fra A1 (nybegynner) til C2 (nesten som morsmål)."),
     )
     norwegian_written_min = CefrField(_l("Norsk skriftlig, minst"), blank_label=_l("Ingen krav"))
     police_certificate = BooleanField(_l("Krever politiattest"))
@@ -286,7 +286,7 @@ class VacancyForm(FlaskForm):
     deadline = DayField(_l("Søknadsfrist"), description=_l("Må være før oppstart."))
     driving_licence = SelectField(
         _l("Førerkort"),
-        choices=[("", _l("Ikke krav"))] + [(c, _l("Klasse %(c)s", c=c)) for c in DRIVING_LICENCES],
+        choices=[("", _l("Ingen krav"))] + [(c, _l("Klasse %(c)s", c=c)) for c in DRIVING_LICENCES],
         validators=[Optional()],
     )
     physical_demands = TextAreaField(

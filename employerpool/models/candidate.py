@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from employerpool.models.base import Base, TimestampMixin, enum_column, now_utc
@@ -36,6 +37,13 @@ class Candidate(TimestampMixin, Base):
     """
 
     __tablename__ = "candidate"
+    __table_args__ = (
+        # The candidate list: one partner's candidates in name order, and their number
+        # (erased ones left out) counted from the index alone.
+        Index("ix_candidate_partner_name", "partner_id", "last_name", "first_name", "erased_at"),
+        # pool_version(): the newest stamp is an index lookup, not a scan of the pool.
+        Index("ix_candidate_updated_at", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(String(80))
@@ -45,7 +53,7 @@ class Candidate(TimestampMixin, Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))
     district: Mapped[District | None] = mapped_column(enum_column(District), index=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"))
     counsellor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     programme: Mapped[Programme] = mapped_column(enum_column(Programme))
     innsatsgruppe: Mapped[Innsatsgruppe] = mapped_column(enum_column(Innsatsgruppe))
@@ -90,6 +98,8 @@ class Candidate(TimestampMixin, Base):
 
     @property
     def full_name(self) -> str:
+        if self.erased_at is not None:  # pages showing an erased candidate's matches
+            return str(_l("Slettet kandidat"))
         return f"{self.first_name} {self.last_name}"
 
     def has_consent(self, scope: ConsentScope) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from employerpool.models.base import Base, TimestampMixin, enum_column
@@ -11,6 +11,8 @@ from employerpool.models.enums import Agreement, ApprovalStatus, District, SizeB
 
 class Employer(TimestampMixin, Base):
     __tablename__ = "employer"
+    # The contact report's data version: the newest change is an index lookup.
+    __table_args__ = (Index("ix_employer_updated_at", "updated_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     orgnr: Mapped[str] = mapped_column(String(9), unique=True)
@@ -24,7 +26,7 @@ class Employer(TimestampMixin, Base):
     agreement: Mapped[Agreement] = mapped_column(enum_column(Agreement), default=Agreement.none)
     responsible_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"), index=True)
     approval: Mapped[ApprovalStatus] = mapped_column(
-        enum_column(ApprovalStatus), default=ApprovalStatus.approved
+        enum_column(ApprovalStatus), default=ApprovalStatus.approved, index=True
     )
 
     responsible_partner = relationship("Partner")

@@ -226,3 +226,6 @@ class AuditAction(enum.Enum):
     login = "login"
     logout = "logout"
     login_failed = "login_failed"
+    # Data subject rights and retention (issue 8).
+    erase = "erase"
+    consent_withdrawn = "consent_withdrawn"

@@ -31,7 +31,7 @@ class Match(TimestampMixin, Base):
         enum_column(MatchStatus), default=MatchStatus.suggested, index=True
     )
     outcome: Mapped[MatchOutcome | None] = mapped_column(enum_column(MatchOutcome), index=True)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
 
     vacancy = relationship("Vacancy")
     candidate = relationship("Candidate")

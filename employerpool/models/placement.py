@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from employerpool.models.base import Base, TimestampMixin, enum_column, now_utc
@@ -15,6 +15,8 @@ class Placement(TimestampMixin, Base):
     """A candidate's placement at an employer; hired or completed ones are strong evidence."""
 
     __tablename__ = "placement"
+    # pool_version(): the newest stamp is an index lookup, not a scan of the history.
+    __table_args__ = (Index("ix_placement_updated_at", "updated_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from employerpool.models.base import Base, TimestampMixin, enum_column, now_utc
@@ -27,6 +27,8 @@ class Vacancy(TimestampMixin, Base):
     """A placement need posted by (or for) an employer."""
 
     __tablename__ = "vacancy"
+    # The needs list: open needs, newest first.
+    __table_args__ = (Index("ix_vacancy_status_created_at", "status", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id"), index=True)
@@ -47,7 +49,7 @@ class Vacancy(TimestampMixin, Base):
     police_certificate: Mapped[bool] = mapped_column(default=False)
     physical_demands: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[VacancyStatus] = mapped_column(
-        enum_column(VacancyStatus), default=VacancyStatus.draft, index=True
+        enum_column(VacancyStatus), default=VacancyStatus.draft
     )
     deadline: Mapped[date | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

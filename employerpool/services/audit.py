@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
 from flask_login import current_user
+from sqlalchemy import Select, select
 
 from employerpool.extensions import db
 from employerpool.models import AuditEvent
@@ -33,3 +36,35 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def search_statement(
+    *,
+    user_id: int | None = None,
+    action: AuditAction | None = None,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    allowed: bool | None = None,
+) -> Select:
+    """Audit events matching the given (already validated) filters, newest first.
+
+    Dates are whole days in UTC, as the events are stored.
+    """
+    stmt = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if user_id is not None:
+        stmt = stmt.where(AuditEvent.user_id == user_id)
+    if action is not None:
+        stmt = stmt.where(AuditEvent.action == action)
+    if object_type:
+        stmt = stmt.where(AuditEvent.object_type == object_type)
+    if object_id is not None:
+        stmt = stmt.where(AuditEvent.object_id == object_id)
+    if date_from is not None:
+        stmt = stmt.where(AuditEvent.at >= datetime.combine(date_from, time.min))
+    if date_to is not None:
+        stmt = stmt.where(AuditEvent.at < datetime.combine(date_to + timedelta(days=1), time.min))
+    if allowed is not None:
+        stmt = stmt.where(AuditEvent.allowed.is_(allowed))
+    return stmt

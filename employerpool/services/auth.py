@@ -10,12 +10,14 @@ Visibility (DESIGN §2, §6):
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
+import time
 from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, current_app
+from flask import abort, current_app, request
 from flask_login import current_user
 
 from employerpool.extensions import db
@@ -24,13 +26,14 @@ from employerpool.models import (
     Employer,
     Match,
     ProposalRequest,
+    RateLimitBucket,
     SetPasswordToken,
     User,
     Vacancy,
     now_utc,
 )
 from employerpool.models.enums import STAFF_ROLES, AuditAction, ConsentScope, RequestStatus, Role
-from employerpool.services import audit
+from employerpool.services import audit, ratelimit
 
 CANDIDATE_READERS = (Role.counsellor, Role.coordinator)
 
@@ -51,6 +54,16 @@ def role_required(*roles: Role):
             if not current_user.is_authenticated:
                 return current_app.login_manager.unauthorized()
             if current_user.role not in roles:
+                if "candidate_id" in kwargs:
+                    # A refused read of a candidate is audited whatever refused it.
+                    audit.record(
+                        AuditAction.view,
+                        "candidate",
+                        kwargs["candidate_id"],
+                        allowed=False,
+                        detail={"endpoint": request.endpoint},
+                    )
+                    db.session.commit()
                 abort(403)
             return view(*args, **kwargs)
 
@@ -83,21 +96,33 @@ def get_vacancy_or_404(vacancy_id: int) -> Vacancy:
 
 
 def can_read_candidate(user: User, candidate: Candidate) -> bool:
-    """True when `user` may read `candidate`'s full profile."""
-    return user.role in CANDIDATE_READERS and user.partner_id == candidate.partner_id
+    """True when `user` may read `candidate`'s full profile (an erased one has none)."""
+    return (
+        user.role in CANDIDATE_READERS
+        and user.partner_id == candidate.partner_id
+        and candidate.erased_at is None
+    )
 
 
-def get_candidate_or_404(candidate_id: int) -> Candidate:
-    """Load a candidate the current user may read in full, auditing the read or the refusal."""
+def get_candidate_or_404(
+    candidate_id: int, *, action: AuditAction = AuditAction.view, detail: dict | None = None
+) -> Candidate:
+    """Load a candidate the current user may read in full, auditing the read or the refusal.
+
+    `action` names the read in the audit trail (a view, or an export such as innsyn).
+    """
     candidate = db.session.get(Candidate, candidate_id)
     if candidate is None:
         abort(404)
     if not can_read_candidate(current_user, candidate):
-        audit.record(AuditAction.view, "candidate", candidate.id, allowed=False)
+        refused = dict(detail or {})
+        if candidate.erased_at is not None:
+            refused["erased"] = True
+        audit.record(action, "candidate", candidate.id, allowed=False, detail=refused or None)
         db.session.commit()
-        # Another partner's candidate: do not reveal that it exists.
+        # Another partner's (or an erased) candidate: do not reveal that it exists.
         abort(404)
-    audit.record(AuditAction.view, "candidate", candidate.id)
+    audit.record(action, "candidate", candidate.id, detail=detail)
     db.session.commit()
     return candidate
 
@@ -133,6 +158,42 @@ def authenticate(email: str, password: str) -> tuple[User | None, str | None]:
     audit.record(AuditAction.login, "user", user.id, user=user)
     db.session.commit()
     return user, None
+
+
+def _address_key(address: str | None) -> str:
+    """The rate-limit key of a client address: a keyed hash, never the address itself."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(secret, (address or "unknown").encode(), hashlib.sha256).hexdigest()
+    return f"login-address:{digest[:40]}"
+
+
+def login_address_retry_after(address: str | None) -> int | None:
+    """Seconds until `address` may try to log in again, or None when it may try now.
+
+    Reads the current window of the failure counter that `record_login_failure` bumps.
+    """
+    config = current_app.config
+    window_seconds = config["LOGIN_ADDRESS_WINDOW_SECONDS"]
+    now = time.time()
+    window = int(now // window_seconds) * window_seconds
+    failures = db.session.scalar(
+        db.select(RateLimitBucket.count).where(
+            RateLimitBucket.key == _address_key(address), RateLimitBucket.window_start == window
+        )
+    )
+    if failures is None or failures < config["LOGIN_ADDRESS_MAX_FAILURES"]:
+        return None
+    return max(1, window + window_seconds - int(now))
+
+
+def record_login_failure(address: str | None) -> None:
+    """Count a failed login from `address` (any account, known or not)."""
+    config = current_app.config
+    ratelimit.hit(
+        _address_key(address),
+        config["LOGIN_ADDRESS_MAX_FAILURES"],
+        config["LOGIN_ADDRESS_WINDOW_SECONDS"],
+    )
 
 
 def _token_hash(token: str) -> str:
@@ -173,6 +234,9 @@ def is_safe_next(target: str | None) -> bool:
     """Only local paths are safe redirect targets (no scheme, no host, no `//`)."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return False
+    # Browsers drop tabs and line breaks inside URLs ("/\t/evil" becomes "//evil").
+    if len(target) > 2000 or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc and "\\" not in target
 
@@ -200,7 +264,8 @@ def match_access(user: User, match) -> str | None:
         return None
     candidate = match.candidate
     if user.partner_id == candidate.partner_id:
-        return "manage"
+        # An erased candidate's pipeline stays readable for the statistics, but is closed.
+        return "view" if candidate.erased_at is not None else "manage"
     creator_partner = match.created_by.partner_id if match.created_by_id else None
     if creator_partner != user.partner_id or not candidate.has_consent(ConsentScope.pool_partners):
         return None

@@ -94,7 +94,8 @@ def _styrk_for(label: str) -> str | None:
     )
 
 
-def _parse_experience(text: str | None) -> list[Experience]:
+def _parse_experience(text: str | None) -> list[dict]:
+    """Experience lines ("title; years; utland") as {title, years, abroad} items."""
     out = []
     for line in (text or "").splitlines():
         parts = [p.strip() for p in line.split(";")]
@@ -102,11 +103,18 @@ def _parse_experience(text: str | None) -> list[Experience]:
             continue
         years = float(parts[1].replace(",", ".")) if len(parts) > 1 and parts[1] else None
         abroad = any(p.casefold() in ("utland", "utlandet", "abroad") for p in parts[2:])
-        out.append(
-            Experience(
-                title=parts[0][:200], years=years, abroad=abroad, styrk08=_styrk_for(parts[0])
-            )
-        )
+        out.append({"title": parts[0], "years": years, "abroad": abroad})
+    return out
+
+
+def _unique(labels: list[str], limit: int = 200) -> list[str]:
+    """Labels with whitespace collapsed, trimmed to `limit`, de-duplicated case-insensitively."""
+    seen, out = set(), []
+    for raw in labels:
+        value = " ".join(raw.split())[:limit]
+        if value and value.casefold() not in seen:
+            seen.add(value.casefold())
+            out.append(value)
     return out
 
 
@@ -143,41 +151,105 @@ def form_data(candidate: Candidate) -> dict:
     return data
 
 
+# The keys `apply_profile` understands, with model values (enum members, Cefr, lists).
+PROFILE_KEYS = frozenset(
+    (
+        *SIMPLE_FIELDS,
+        *ENUM_FIELDS,
+        "norwegian_oral",
+        "norwegian_written",
+        "counsellor_id",
+        "foreign_education_recognised",
+        "max_hours_per_week",
+        "desired_districts",
+        "driving_licences",
+        "skills",
+        "other_languages",
+        "experience",
+        "desired_occupations",
+    )
+)
+
+
 def save_profile(candidate: Candidate, form, actor: User) -> list[str]:
     """Apply a validated CandidateForm; record which fields changed. Returns their names."""
-    before = form_data(candidate) if candidate.id else {}
-    for f in SIMPLE_FIELDS:
-        value = getattr(form, f).data
-        if isinstance(value, str):
-            value = value.strip() or None
-        setattr(candidate, f, value)
+    values: dict = {f: getattr(form, f).data for f in SIMPLE_FIELDS}
     for f, enum_cls in ENUM_FIELDS.items():
         value = getattr(form, f).data
-        setattr(candidate, f, enum_cls[value] if value else None)
+        values[f] = enum_cls[value] if value else None
+    values.update(
+        norwegian_oral=form.norwegian_oral.level,
+        norwegian_written=form.norwegian_written.level,
+        counsellor_id=int(form.counsellor_id.data) if form.counsellor_id.data else None,
+        foreign_education_recognised={"yes": True, "no": False}.get(
+            form.foreign_education_recognised.data
+        ),
+        max_hours_per_week=form.max_hours_per_week.data,
+        desired_districts=form.desired_districts.data or [],
+        driving_licences=form.driving_licences.data or [],
+        skills=split_list(form.skills.data),
+        other_languages=split_list(form.other_languages.data, 60),
+        experience=_parse_experience(form.experience.data),
+        desired_occupations=split_list(form.desired_occupations.data),
+    )
+    return apply_profile(candidate, values, actor)
+
+
+def apply_profile(candidate: Candidate, values: dict, actor: User) -> list[str]:
+    """Apply validated profile `values` (keys from PROFILE_KEYS; absent keys stay as they are),
+    add a new candidate to the session, and record which fields changed. Returns their names.
+
+    Values are model values: enum members, Cefr levels, lists of labels, and experience as
+    {title, years, abroad} items. The caller validates and commits.
+    """
+    unknown = set(values) - PROFILE_KEYS
+    if unknown:
+        raise ValueError(f"unknown profile keys: {sorted(unknown)}")
+    before = form_data(candidate) if candidate.id else {}
+    for f in SIMPLE_FIELDS:
+        if f in values:
+            value = values[f]
+            if isinstance(value, str):
+                value = value.strip() or None
+            setattr(candidate, f, value)
+    for f in (*ENUM_FIELDS, "norwegian_oral", "norwegian_written", "counsellor_id"):
+        if f in values:
+            setattr(candidate, f, values[f])
     if candidate.gender is None:
         candidate.gender = Gender.unknown
     if candidate.education_level is None:
         candidate.education_level = EducationLevel.unknown
-    candidate.norwegian_oral = form.norwegian_oral.level
-    candidate.norwegian_written = form.norwegian_written.level
-    candidate.counsellor_id = int(form.counsellor_id.data) if form.counsellor_id.data else None
-    candidate.foreign_education_recognised = {"yes": True, "no": False}.get(
-        form.foreign_education_recognised.data
-    )
-    candidate.max_hours_per_week = (
-        float(form.max_hours_per_week.data) if form.max_hours_per_week.data is not None else None
-    )
-    candidate.desired_districts = sorted(form.desired_districts.data or [])
-    candidate.driving_licences = sorted(form.driving_licences.data or [])
-    candidate.skills = skills_for(split_list(form.skills.data))
-    candidate.languages = [
-        CandidateLanguage(language=x) for x in split_list(form.other_languages.data, 60)
-    ]
-    candidate.experiences = _parse_experience(form.experience.data)
-    candidate.desired_occupations = [
-        DesiredOccupation(label=x, styrk08=_styrk_for(x))
-        for x in split_list(form.desired_occupations.data)
-    ]
+    if "foreign_education_recognised" in values:
+        candidate.foreign_education_recognised = values["foreign_education_recognised"]
+    if "max_hours_per_week" in values:
+        hours = values["max_hours_per_week"]
+        candidate.max_hours_per_week = float(hours) if hours is not None else None
+    if "desired_districts" in values:
+        candidate.desired_districts = sorted(values["desired_districts"] or [])
+    if "driving_licences" in values:
+        candidate.driving_licences = sorted(values["driving_licences"] or [])
+    if "skills" in values:
+        candidate.skills = skills_for(_unique(values["skills"] or []))
+    if "other_languages" in values:
+        candidate.languages = [
+            CandidateLanguage(language=x) for x in _unique(values["other_languages"] or [], 60)
+        ]
+    if "experience" in values:
+        candidate.experiences = [
+            Experience(
+                title=item["title"].strip()[:200],
+                years=item.get("years"),
+                abroad=bool(item.get("abroad")),
+                styrk08=_styrk_for(item["title"].strip()),
+            )
+            for item in values["experience"] or []
+            if item["title"].strip()
+        ]
+    if "desired_occupations" in values:
+        candidate.desired_occupations = [
+            DesiredOccupation(label=x, styrk08=_styrk_for(x))
+            for x in _unique(values["desired_occupations"] or [])
+        ]
     # The matcher's index is rebuilt when this changes, even if only a relation changed.
     candidate.updated_at = now_utc()
     if candidate.id is None:

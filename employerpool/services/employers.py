@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import time
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
-from threading import Lock
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
@@ -29,7 +27,7 @@ from employerpool.models.enums import (
     Role,
     SizeBand,
 )
-from employerpool.services import audit
+from employerpool.services import audit, ratelimit
 from employerpool.services.auth import can_read_candidate, issue_set_password_token, set_password
 
 # Roles that approve employers and set the responsible partner.
@@ -101,33 +99,14 @@ class ContactData:
 # --- abuse protection for the public form -------------------------------------------------
 
 
-class _SlidingWindow:
-    """Per-client attempt counter kept in memory only (a hash of the address, never stored)."""
-
-    def __init__(self) -> None:
-        self.hits: dict[str, deque] = {}
-        self.lock = Lock()
-
-    def allow(self, key: str, limit: int, seconds: int) -> bool:
-        now = time.monotonic()
-        with self.lock:
-            window = self.hits.setdefault(key, deque())
-            while window and window[0] < now - seconds:
-                window.popleft()
-            if len(window) >= limit:
-                return False
-            window.append(now)
-            if len(self.hits) > 10_000:  # bounded memory
-                self.hits = {k: v for k, v in self.hits.items() if v and v[-1] > now - seconds}
-            return True
-
-
 def check_registration_allowed(client_address: str | None) -> None:
     """Raise RegistrationBusy when this client or the service as a whole registers too often."""
     config = current_app.config
-    limiter = current_app.extensions.setdefault("registration_limiter", _SlidingWindow())
+    # Counted in the database, so that every worker and machine agrees (a keyed hash of the
+    # address is the key; the address itself is never stored).
     key = hashlib.sha256(f"{config['SECRET_KEY']}:{client_address}".encode()).hexdigest()
-    if not limiter.allow(key, config.get("REGISTRATION_PER_CLIENT_PER_HOUR", 5), 3600):
+    limit = config.get("REGISTRATION_PER_CLIENT_PER_HOUR", 5)
+    if not ratelimit.hit(f"register:{key}", limit, 3600).allowed:
         raise RegistrationBusy
     since = now_utc() - timedelta(hours=1)
     recent = db.session.scalar(
@@ -269,6 +248,7 @@ def add_contact_person(employer: Employer, contact: ContactData) -> ContactPerso
         name=contact.name, title=contact.title, email=contact.email, phone=contact.phone
     )
     employer.contact_persons.append(person)
+    audit.record(AuditAction.update, "employer", employer.id, detail={"contact_person": "added"})
     return person
 
 

@@ -95,8 +95,21 @@ def write_csv(columns: Sequence[Column], rows: Iterable[Sequence]) -> bytes:
     buffer.write(BOM)
     writer = csv.writer(buffer, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
     writer.writerow([neutralise(c.header) for c in columns])
+    kinds = [c.kind for c in columns]
+    # Names, dates and labels repeat down a column: convert each distinct value once.
+    cells: dict = {}
     for row in rows:
-        writer.writerow([csv_cell(v, c.kind) for v, c in zip(row, columns, strict=True)])
+        out = []
+        for value, kind in zip(row, kinds, strict=True):
+            try:
+                key = (value, kind, type(value))
+                cell = cells.get(key)
+                if cell is None:
+                    cell = cells[key] = csv_cell(value, kind)
+            except TypeError:  # an unhashable value: convert it every time
+                cell = csv_cell(value, kind)
+            out.append(cell)
+        writer.writerow(out)
     return buffer.getvalue().encode("utf-8")
 
 

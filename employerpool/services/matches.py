@@ -17,12 +17,14 @@ from employerpool.extensions import db
 from employerpool.labels import ABORT_REASON_LABELS, DECLINE_REASON_LABELS, WITHDRAW_REASON_LABELS
 from employerpool.models import Match, MatchEvent, Placement, User, Vacancy, now_utc
 from employerpool.models.enums import (
+    AuditAction,
     CandidateStatus,
     ConsentScope,
     MatchOutcome,
     MatchStatus,
     PlacementOutcome,
 )
+from employerpool.services import audit
 
 MS, MO = MatchStatus, MatchOutcome
 
@@ -168,6 +170,10 @@ def change(
         note=note,
     )
     db.session.add(event)
+    # Every change of a match is audited here, whoever makes it (page, API or employer).
+    audit.record(
+        AuditAction.update, "match", match.id, detail={"axis": axis, "to": to.name}, user=actor
+    )
     return event
 
 
@@ -202,6 +208,53 @@ def create(
         )
     )
     db.session.flush()  # loads match.candidate and match.vacancy for the rules in change()
+    audit.record(
+        AuditAction.create,
+        "match",
+        match.id,
+        detail={"vacancy_id": vacancy_id, "candidate_id": candidate_id},
+        user=actor,
+    )
     if status is not MS.suggested:
         change(match, status, actor)
     return match
+
+
+def create_suggested(
+    vacancy_id: int,
+    picks: list[tuple[int, float | None, dict | None, list | None]],
+    actor: User | None,
+) -> list[Match]:
+    """Create suggested matches, (candidate id, score, components, reasons) each, with their
+    first events and audit events as `create` does, in one flush; the caller commits."""
+    created = []
+    for candidate_id, score, components, reasons in picks:
+        match = Match(
+            vacancy_id=vacancy_id,
+            candidate_id=candidate_id,
+            score=score,
+            components=components,
+            reasons=reasons,
+            status=MS.suggested,
+            created_by_id=actor.id if actor is not None else None,
+        )
+        match.events.append(
+            MatchEvent(
+                actor_id=actor.id if actor is not None else None,
+                axis="status",
+                from_value=None,
+                to_value=MS.suggested.name,
+            )
+        )
+        db.session.add(match)
+        created.append(match)
+    db.session.flush()  # one multi-row INSERT per table instead of a flush per match
+    for match in created:
+        audit.record(
+            AuditAction.create,
+            "match",
+            match.id,
+            detail={"vacancy_id": vacancy_id, "candidate_id": match.candidate_id},
+            user=actor,
+        )
+    return created

@@ -15,10 +15,11 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from employerpool.extensions import db
 from employerpool.labels import DECLINE_REASON_LABELS
-from employerpool.models import Candidate, ConsentRecord, Match, User, Vacancy
+from employerpool.models import Candidate, ConsentRecord, Match, MatchEvent, User, Vacancy
 from employerpool.models.enums import (
     AuditAction,
     ConsentScope,
@@ -27,6 +28,7 @@ from employerpool.models.enums import (
 )
 from employerpool.services import audit, matches
 from employerpool.services.matches import DECLINE_REASONS, TransitionError
+from employerpool.services.retention import proposal_visible_condition
 
 # The employer's answers: form value -> outcome.
 ANSWERS = {
@@ -52,18 +54,31 @@ def _consent(scope: ConsentScope):
 
 
 def visible_condition(employer_id: int):
-    """SQL condition: a match the employer may see now."""
+    """SQL condition: a match the employer may see now (consent given, proposal not expired)."""
     return and_(
         Match.status == MatchStatus.proposed,
         Vacancy.employer_id == employer_id,
         _consent(ConsentScope.employers),
+        proposal_visible_condition(),
     )
 
 
 def proposals_for_employer(employer_id: int, vacancy_id: int | None = None) -> list[Match]:
+    candidate = selectinload(Match.candidate)
+    actor = selectinload(Match.events).selectinload(MatchEvent.actor)
     stmt = (
         select(Match)
         .join(Vacancy, Vacancy.id == Match.vacancy_id)
+        # Everything `build_view` reads, loaded per list rather than per proposal.
+        .options(
+            contains_eager(Match.vacancy),
+            candidate.selectinload(Candidate.consents),
+            candidate.selectinload(Candidate.skills),
+            candidate.selectinload(Candidate.experiences),
+            candidate.selectinload(Candidate.placements),
+            actor.selectinload(User.partner),
+            actor.selectinload(User.employer),
+        )
         .where(visible_condition(employer_id))
         .order_by(Match.updated_at.desc(), Match.id.desc())
     )
@@ -210,6 +225,17 @@ def record_view(match: Match) -> None:
         match.candidate_id,
         detail={"via": "proposal", "match_id": match.id},
     )
+
+
+def record_list(shown: list[Match], vacancy_id: int | None = None) -> None:
+    """An employer's list of proposed candidates is a candidate list: audit it (ids only)."""
+    if shown:
+        audit.record(
+            AuditAction.list,
+            "proposals",
+            vacancy_id,
+            detail={"rows": len(shown), "candidate_ids": [m.candidate_id for m in shown]},
+        )
 
 
 def allowed_answers(match: Match) -> list[str]:

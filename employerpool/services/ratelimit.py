@@ -41,9 +41,7 @@ def hit(key: str, limit: int, window_seconds: int, *, now: float | None = None) 
         try:
             with db.engine.begin() as conn:
                 conn.execute(
-                    RateLimitBucket.__table__.insert().values(
-                        key=key, window_start=window, count=1
-                    )
+                    RateLimitBucket.__table__.insert().values(key=key, window_start=window, count=1)
                 )
             bumped = 1
         except IntegrityError:  # another process created the window's row first

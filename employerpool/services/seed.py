@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from faker import Faker
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from stdnum.no import orgnr as orgnr_mod
 
 from employerpool.extensions import db
@@ -307,8 +307,13 @@ def seed_demo(
     today: date | None = None,
     vocabulary: Vocabulary | None = None,
     password_method: str | None = None,
+    bulk: bool | None = None,
 ) -> SeedResult:
-    """Fill an empty database with the demo data set; refuse if it holds data already."""
+    """Fill an empty database with the demo data set; refuse if it holds data already.
+
+    `bulk` (default: from BULK_MIN_CANDIDATES candidates up) takes the bulk path for national
+    sizes; the default sizes keep the object-by-object path and its exact data.
+    """
     if db.session.scalar(select(func.count()).select_from(Partner)):
         raise SeedRefused("the database already holds data; demo data is loaded only once")
     rng = random.Random(seed)
@@ -389,6 +394,19 @@ def seed_demo(
     staff_by_partner: dict[int, list[User]] = defaultdict(list)
     for u in users:
         staff_by_partner[u.partner_id].append(u)
+    if bulk if bulk is not None else candidates >= BULK_MIN_CANDIDATES:
+        ctx = _BulkContext(
+            rng, fake, vocab, today, domain_keys, partners, counsellors, staff_by_partner, skill_ids
+        )
+        counts = {
+            "partners": len(partners),
+            "users": len(users) + 1,
+            **_seed_bulk(ctx, candidates, employers, n_vacancies, password_method, logins),
+            "skills": len(skill_insert),
+            "occupations": len(vocab.occupation_rows),
+        }
+        log.info("demo data seeded in bulk: %s", counts)
+        return SeedResult(counts=counts, logins=logins)
 
     # Employers.
     taken: set[str] = set()
@@ -724,3 +742,427 @@ def seed_demo(
     }
     log.info("demo data seeded: %s", counts)
     return SeedResult(counts=counts, logins=logins)
+
+
+# --- the bulk path for national sizes ----------------------------------------------------------
+
+# From this many candidates up, seed_demo inserts rows in batches instead of ORM objects.
+BULK_MIN_CANDIDATES = 10_000
+BULK_BATCH = 5_000
+# National-size proportions (100 000 candidates, 10 000 employers give 20 000 needs, 300 000
+# placements and 200 000 contacts); the default data set keeps its own, smaller ones.
+BULK_PLACEMENTS_PER_CANDIDATE = 3
+BULK_CONTACTS_PER_EMPLOYER = 20
+CONTACT_TITLES = [
+    "daglig leder",
+    "HR-rådgiver",
+    "avdelingsleder",
+    "driftsleder",
+    "personalansvarlig",
+]
+VACANCY_BLURBS = [
+    "Vi har god erfaring med praksiskandidater.",
+    "Fast veileder på arbeidsplassen.",
+    "Mulighet for fast ansettelse etter praksis.",
+    "Arbeidstid etter avtale.",
+]
+CONTACT_PURPOSES = [
+    "Presentere programmet",
+    "Følge opp praksis",
+    "Kartlegge behov",
+    "Avtale om arbeidspraksis",
+    "Rekrutteringsmøte",
+]
+ABORT_REASONS = ["helse", "språk", "arbeidsoppgaver passet ikke", "flyttet", "annen jobb"]
+TIME_LIMITED = (
+    PlacementType.arbeidspraksis,
+    PlacementType.sprakpraksis,
+    PlacementType.lonnstilskudd,
+    PlacementType.mentor,
+)
+
+
+@dataclass
+class _BulkContext:
+    """What the bulk path shares with the common start of `seed_demo`."""
+
+    rng: random.Random
+    fake: Faker
+    vocab: Vocabulary
+    today: date
+    domain_keys: list[str]
+    partners: list[Partner]
+    counsellors: dict[int, list[User]]
+    staff_by_partner: dict[int, list[User]]
+    skill_ids: dict[str, int]
+
+
+def _insert(target, rows: list[dict], *, returning: bool = False) -> list[int]:
+    """Insert `rows` in batches of multi-row INSERTs; return the new ids, in order, if asked.
+
+    Core inserts on the table, not ORM bulk inserts: the ORM path sends one statement per row
+    on PostgreSQL here and splices the results together, which grows quadratically per batch.
+    """
+    table = getattr(target, "__table__", target)
+    ids: list[int] = []
+    for lo in range(0, len(rows), BULK_BATCH):
+        batch = rows[lo : lo + BULK_BATCH]
+        if returning:
+            stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            ids.extend(db.session.scalars(stmt, batch))
+        else:
+            db.session.execute(insert(table), batch)
+    return ids
+
+
+def _seed_bulk(
+    ctx: _BulkContext,
+    n_candidates: int,
+    n_employers: int,
+    n_vacancies: int,
+    password_method: str | None,
+    logins: list[tuple[str, str]],
+) -> dict[str, int]:
+    """Employers, needs, candidates, placements and contacts as batched inserts; commits."""
+    employer_ids, employer_domains, employer_districts = _bulk_employers(ctx, n_employers)
+    employer_user = User(
+        email="arbeidsgiver@demo.no",
+        name="Arne Arbeidsgiver",
+        role=Role.employer,
+        employer_id=employer_ids[0],
+    )
+    employer_user.set_password(DEMO_PASSWORD, password_method)
+    db.session.add(employer_user)
+    db.session.flush()
+    logins.append(("arbeidsgiver@demo.no", DEMO_PASSWORD))
+    vacancies = _bulk_vacancies(
+        ctx, n_vacancies, employer_ids, employer_domains, employer_districts
+    )
+    placements = 0
+    for lo in range(0, n_candidates, BULK_BATCH):
+        placements += _bulk_candidates(ctx, lo, min(BULK_BATCH, n_candidates - lo), employer_ids)
+    contacts = _bulk_contacts(ctx, n_employers * BULK_CONTACTS_PER_EMPLOYER, employer_ids)
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # Statistics for the planner now: autovacuum may take its time after a bulk load.
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+    return {
+        "employers": len(employer_ids),
+        "vacancies": vacancies,
+        "candidates": n_candidates,
+        "placements": placements,
+        "contacts": contacts,
+    }
+
+
+def _bulk_employers(ctx: _BulkContext, n: int) -> tuple[list[int], list[str], list[District]]:
+    rng, fake = ctx.rng, ctx.fake
+    taken: set[str] = set()
+    rows, people, domains, districts = [], [], [], []
+    for i in range(n):
+        domain = ctx.domain_keys[i % len(ctx.domain_keys)]
+        district = rng.choices(GRORUDDALEN + (District.other_oslo,), weights=(6, 6, 6, 6, 1))[0]
+        rows.append(
+            {
+                "orgnr": make_orgnr(rng, taken),
+                "name": f"{fake.last_name()} {rng.choice(DOMAIN_NAME_SUFFIX[domain])}",
+                "nace_section": rng.choice(DOMAIN_NACE[domain]),
+                "district": district,
+                "address": fake.street_address(),
+                "postcode": rng.choice(POSTCODES[district]),
+                "city": "Oslo",
+                "size_band": rng.choices(list(SizeBand), weights=(15, 35, 30, 15, 5))[0],
+                "agreement": rng.choices(list(Agreement), weights=(55, 30, 15))[0],
+                "responsible_partner_id": rng.choice(ctx.partners).id,
+                "approval": ApprovalStatus.approved,
+            }
+        )
+        people.append(
+            [
+                {
+                    "name": fake.name(),
+                    "title": rng.choice(CONTACT_TITLES),
+                    "email": f"kontakt{len(taken)}{rng.randrange(100)}@example.no",
+                    "phone": fake.phone_number(),
+                }
+                for _ in range(rng.randint(1, 2))
+            ]
+        )
+        domains.append(domain)
+        districts.append(district)
+    ids = _insert(Employer, rows, returning=True)
+    _insert(
+        ContactPerson,
+        [{**p, "employer_id": eid} for eid, ps in zip(ids, people, strict=True) for p in ps],
+    )
+    return ids, domains, districts
+
+
+def _bulk_vacancies(
+    ctx: _BulkContext,
+    n: int,
+    employer_ids: list[int],
+    employer_domains: list[str],
+    employer_districts: list[District],
+) -> int:
+    rng, vocab, today = ctx.rng, ctx.vocab, ctx.today
+    rows, skills = [], []
+    for i in range(n):
+        e = 0 if i < 4 else rng.randrange(len(employer_ids))
+        domain = employer_domains[e]
+        dom = vocab.domains[domain]
+        title, styrk = rng.choice(vocab.titles_by_domain[domain])
+        vtype = _weighted(rng, TYPE_WEIGHTS)
+        floor = dom["norwegian_min"]
+        oral = Cefr[floor["oral"]] if floor.get("oral") else None
+        written = Cefr[floor["written"]] if floor.get("written") else None
+        if vtype is PlacementType.sprakpraksis:
+            oral, written = (Cefr.A1 if rng.random() < 0.5 else None), None
+        elif rng.random() < 0.2:
+            oral = Cefr(min(6, oral.value + 1)) if oral else Cefr.A2
+        start = today + timedelta(days=rng.randint(-60, 150))
+        status = rng.choices(list(VacancyStatus), weights=(8, 70, 12, 10))[0]
+        hours = dom["hours_per_week"]
+        rows.append(
+            {
+                "employer_id": employer_ids[e],
+                "type": vtype,
+                "title": title[0].upper() + title[1:],
+                "occupation_label": title,
+                "styrk08": styrk,
+                "description": f"{dom['name_nb']}: {title}. " + rng.choice(VACANCY_BLURBS),
+                "norwegian_oral_min": oral,
+                "norwegian_written_min": written,
+                "places": rng.choices((1, 2, 3, 5), weights=(60, 25, 10, 5))[0],
+                "district": employer_districts[e],
+                "hours_per_week": rng.choice(
+                    sorted({hours["min"], hours["typical"], hours["max"]})
+                ),
+                "start_date": start,
+                "duration_weeks": rng.choice((8, 12, 16, 26)) if vtype in TIME_LIMITED else None,
+                "driving_licence": dom.get("driving_licence"),
+                "police_certificate": bool(dom.get("police_certificate")),
+                "physical_demands": dom.get("physical_demands"),
+                "status": status,
+                "deadline": start - timedelta(days=rng.randint(7, 21)),
+            }
+        )
+        domain_skills = vocab.skills_by_domain[domain][:25]
+        chosen = rng.sample(domain_skills, k=min(len(domain_skills), rng.randint(3, 6)))
+        n_required = rng.randint(1, min(3, len(chosen) - 1))
+        skills.append([(ctx.skill_ids[label], j < n_required) for j, label in enumerate(chosen)])
+    ids = _insert(Vacancy, rows, returning=True)
+    links, events = [], []
+    for vid, row, chosen in zip(ids, rows, skills, strict=True):
+        links.extend({"vacancy_id": vid, "skill_id": s, "required": r} for s, r in chosen)
+        events.append(
+            {
+                "vacancy_id": vid,
+                "from_status": None,
+                "to_status": VacancyStatus.draft,
+                "note": "opprettet",
+            }
+        )
+        if row["status"] is not VacancyStatus.draft:
+            events.append(
+                {
+                    "vacancy_id": vid,
+                    "from_status": VacancyStatus.draft,
+                    "to_status": row["status"],
+                    "note": None,
+                }
+            )
+    _insert(VacancySkill, links)
+    _insert(VacancyEvent, events)
+    return len(ids)
+
+
+def _bulk_candidates(ctx: _BulkContext, offset: int, n: int, employer_ids: list[int]) -> int:
+    """One batch of candidates with their profiles and placement history; returns placements."""
+    rng, fake, vocab, today = ctx.rng, ctx.fake, ctx.vocab, ctx.today
+    rows, profiles = [], []
+    for k in range(n):
+        partner = rng.choices(ctx.partners, weights=PARTNER_CANDIDATE_WEIGHTS)[0]
+        gender = rng.choices((Gender.female, Gender.male), weights=(58, 42))[0]
+        if rng.random() < 0.45:
+            first = fake.first_name_female() if gender is Gender.female else fake.first_name_male()
+            last = fake.last_name()
+        else:
+            first = rng.choice(EXTRA_FIRST_FEMALE if gender is Gender.female else EXTRA_FIRST_MALE)
+            last = rng.choice(EXTRA_LAST)
+        oral = _weighted(rng, ORAL_WEIGHTS)
+        tested = oral is not None and rng.random() < 0.6
+        domains = rng.sample(ctx.domain_keys, k=rng.choices((1, 2), weights=(65, 35))[0])
+        district = partner.district or rng.choice(GRORUDDALEN)
+        rows.append(
+            {
+                "first_name": first,
+                "last_name": last,
+                "birth_year": rng.randint(today.year - 62, today.year - 19),
+                "gender": gender,
+                "phone": f"4{rng.randrange(10_000_000):07d}",
+                "email": f"kandidat{offset + k + 1}@example.no",
+                "district": district,
+                "partner_id": partner.id,
+                "counsellor_id": rng.choice(ctx.counsellors[partner.id]).id,
+                "programme": _weighted(rng, PROGRAMME_WEIGHTS),
+                "innsatsgruppe": _weighted(rng, INNSATS_WEIGHTS),
+                "norwegian_oral": oral,
+                "norwegian_written": _lower(oral, rng),
+                "norwegian_source": (
+                    NorwegianSource.norskprove
+                    if tested
+                    else (NorwegianSource.counsellor if oral else None)
+                ),
+                "norwegian_test_name": (
+                    rng.choice(["Norskprøven", "Norskprøve 2", "Norskprøve 3"]) if tested else None
+                ),
+                "norwegian_test_date": (
+                    today - timedelta(days=rng.randint(30, 900)) if tested else None
+                ),
+                "education_level": rng.choices(
+                    list(EducationLevel), weights=(8, 20, 22, 20, 10, 12, 8)
+                )[0],
+                "foreign_education": (
+                    rng.choice(FOREIGN_EDUCATION) if rng.random() < 0.4 else None
+                ),
+                "foreign_education_recognised": (
+                    (rng.random() < 0.2) if rng.random() < 0.4 else None
+                ),
+                "desired_districts": sorted(
+                    {district.value}
+                    | {d.value for d in rng.sample(GRORUDDALEN, k=rng.randint(0, 2))}
+                ),
+                "driving_licences": ["B"] if rng.random() < 0.3 else [],
+                "max_hours_per_week": rng.choice((15.0, 20.0, 25.0, 30.0, 37.5)),
+                "available_from": today + timedelta(days=rng.randint(-90, 120)),
+                "status": rng.choices(
+                    (
+                        CandidateStatus.active,
+                        CandidateStatus.in_placement,
+                        CandidateStatus.inactive,
+                    ),
+                    weights=(80, 15, 5),
+                )[0],
+            }
+        )
+        profiles.append(domains)
+    ids = _insert(Candidate, rows, returning=True)
+    languages, desired, experiences, consents, skill_links = [], [], [], [], []
+    for cid, domains in zip(ids, profiles, strict=True):
+        for lang in rng.sample(OTHER_LANGUAGES, k=rng.randint(1, 3)):
+            languages.append(
+                {
+                    "candidate_id": cid,
+                    "language": lang,
+                    "level": rng.choice((Cefr.B2, Cefr.C1, Cefr.C2)),
+                }
+            )
+        for domain in domains:
+            title, styrk = rng.choice(vocab.titles_by_domain[domain])
+            desired.append({"candidate_id": cid, "label": title, "styrk08": styrk})
+            if rng.random() < 0.5:
+                etitle, estyrk = rng.choice(vocab.titles_by_domain[domain])
+                experiences.append(
+                    {
+                        "candidate_id": cid,
+                        "title": etitle,
+                        "styrk08": estyrk,
+                        "years": float(rng.randint(1, 8)),
+                        "abroad": rng.random() < 0.6,
+                    }
+                )
+        for scope, share in ((ConsentScope.pool_partners, 0.7), (ConsentScope.employers, 0.6)):
+            if rng.random() < share:
+                day = today - timedelta(days=rng.randint(1, 400))
+                consents.append(
+                    {
+                        "candidate_id": cid,
+                        "scope": scope,
+                        "given_at": datetime.combine(day, datetime.min.time()),
+                    }
+                )
+        pool = sorted({s for d in domains for s in vocab.skills_by_domain[d][:30]})
+        k = 0 if rng.random() < 0.08 else min(len(pool), rng.randint(2, 8))
+        skill_links.extend(
+            {"candidate_id": cid, "skill_id": ctx.skill_ids[label]}
+            for label in rng.sample(pool, k=k)
+        )
+    _insert(CandidateLanguage, languages)
+    _insert(DesiredOccupation, desired)
+    _insert(Experience, experiences)
+    _insert(ConsentRecord, consents)
+    _insert(candidate_skill, skill_links)
+    placements = []
+    # Exactly BULK_PLACEMENTS_PER_CANDIDATE per candidate on average: some have none, some many.
+    for _ in range(n * BULK_PLACEMENTS_PER_CANDIDATE):
+        j = rng.randrange(n)
+        title, styrk = rng.choice(vocab.titles_by_domain[rng.choice(profiles[j])])
+        start = today - timedelta(days=rng.randint(60, 2200))
+        outcome = rng.choices(
+            (
+                PlacementOutcome.completed,
+                PlacementOutcome.hired,
+                PlacementOutcome.aborted,
+                PlacementOutcome.ongoing,
+                PlacementOutcome.no_show,
+            ),
+            weights=(42, 18, 17, 15, 8),
+        )[0]
+        end = (
+            None
+            if outcome is PlacementOutcome.ongoing
+            else min(start + timedelta(days=rng.randint(14, 180)), today - timedelta(days=1))
+        )
+        placements.append(
+            {
+                "candidate_id": ids[j],
+                "employer_id": rng.choice(employer_ids),
+                "type": _weighted(rng, TYPE_WEIGHTS),
+                "title": title,
+                "occupation_label": title,
+                "styrk08": styrk,
+                "start_date": start,
+                "end_date": end,
+                "outcome": outcome,
+                "contract_type": (
+                    rng.choice(["fast", "midlertidig", "vikariat"])
+                    if outcome is PlacementOutcome.hired
+                    else None
+                ),
+                "abort_reason": (
+                    rng.choice(ABORT_REASONS) if outcome is PlacementOutcome.aborted else None
+                ),
+            }
+        )
+    _insert(Placement, placements)
+    return len(placements)
+
+
+def _bulk_contacts(ctx: _BulkContext, n: int, employer_ids: list[int]) -> int:
+    rng, today = ctx.rng, ctx.today
+    for lo in range(0, n, BULK_BATCH):
+        rows = []
+        for _ in range(min(BULK_BATCH, n - lo)):
+            partner = rng.choice(ctx.partners)
+            day = today - timedelta(days=rng.randint(0, 540))
+            result = rng.choice(list(ContactResult))
+            rows.append(
+                {
+                    "employer_id": rng.choice(employer_ids),
+                    "partner_id": partner.id,
+                    "user_id": rng.choice(ctx.staff_by_partner[partner.id]).id,
+                    "contact_date": day,
+                    "channel": rng.choices(list(ContactChannel), weights=(40, 20, 15, 20, 5))[0],
+                    "purpose": rng.choice(CONTACT_PURPOSES),
+                    "result": result,
+                    "follow_up_date": (
+                        day + timedelta(days=rng.randint(7, 60))
+                        if result in (ContactResult.follow_up_later, ContactResult.meeting_booked)
+                        else None
+                    ),
+                }
+            )
+        _insert(EmployerContact, rows)
+    return n

@@ -13,7 +13,7 @@ from employerpool.extensions import db
 from employerpool.models import ApiToken, User, now_utc
 
 # "ep_" marks our tokens (secret scanners can look for it); 32 random bytes follow.
-TOKEN_PREFIX = "ep_"
+TOKEN_PREFIX = "ep_"  # noqa: S105 - a public marker, not a secret
 # Refresh last_used_at at most this often, to avoid a write on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
@@ -53,9 +53,9 @@ def find_token(secret: str) -> ApiToken | None:
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
     token = db.session.scalar(
-        select(ApiToken).options(joinedload(ApiToken.user)).where(
-            ApiToken.token_hash == _hash(secret)
-        )
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == _hash(secret))
     )
     now = now_utc()
     if token is None or not token.is_usable(now):

@@ -9,8 +9,15 @@ from sqlalchemy import func, select
 
 from employerpool.extensions import db
 from employerpool.models import Occupation, Skill, Vacancy, VacancyEvent, VacancySkill
-from employerpool.models.enums import ApprovalStatus, District, PlacementType, VacancyStatus
+from employerpool.models.enums import (
+    ApprovalStatus,
+    AuditAction,
+    District,
+    PlacementType,
+    VacancyStatus,
+)
 from employerpool.models.user import User
+from employerpool.services import audit
 
 VS = VacancyStatus
 
@@ -175,6 +182,8 @@ def create_vacancy(employer, values: dict, actor: User, *, publish: bool) -> Vac
     vacancy.events.append(
         VacancyEvent(actor_id=actor.id, from_status=None, to_status=VS.draft, note="Opprettet")
     )
+    db.session.flush()
+    audit.record(AuditAction.create, "vacancy", vacancy.id, user=actor)
     if publish:
         change_status(vacancy, "publish", actor)
     return vacancy
@@ -191,6 +200,9 @@ def update_vacancy(vacancy: Vacancy, values: dict, actor: User, *, publish: bool
                 to_status=vacancy.status,
                 note=changed_note(changed),
             )
+        )
+        audit.record(
+            AuditAction.update, "vacancy", vacancy.id, detail={"fields": changed}, user=actor
         )
     if publish and vacancy.status is VS.draft:
         change_status(vacancy, "publish", actor)
@@ -219,6 +231,13 @@ def change_status(vacancy: Vacancy, action: str, actor: User, note: str | None =
             to_status=to,
             note=(note or "").strip()[:500] or None,
         )
+    )
+    audit.record(
+        AuditAction.update,
+        "vacancy",
+        vacancy.id,
+        detail={"from": before.name, "to": to.name},
+        user=actor,
     )
 
 

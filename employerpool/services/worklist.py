@@ -23,6 +23,7 @@ def follow_ups_due(user: User, today: date | None = None, days: int = 7) -> list
         .options(selectinload(FollowUp.placement).selectinload(Placement.candidate))
         .where(
             Candidate.partner_id == user.partner_id,
+            Candidate.erased_at.is_(None),
             FollowUp.done_at.is_(None),
             FollowUp.due_date <= today + timedelta(days=days),
             Placement.outcome == PlacementOutcome.ongoing,
@@ -62,6 +63,7 @@ def matches_in_progress(user: User, limit: int = 20) -> list[Match]:
                     (MatchStatus.shortlisted, MatchStatus.contacted, MatchStatus.proposed)
                 ),
                 or_(Match.created_by_id == user.id, Candidate.counsellor_id == user.id),
+                Candidate.erased_at.is_(None),
             )
             .order_by(Match.updated_at.desc())
             .limit(limit)

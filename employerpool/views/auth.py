@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+import time
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user, user_logged_in
 
 from employerpool.extensions import db
 from employerpool.forms.auth import LoginForm, SetPasswordForm
@@ -15,6 +29,8 @@ from employerpool.services.auth import (
     authenticate,
     find_set_password_token,
     is_safe_next,
+    login_address_retry_after,
+    record_login_failure,
     set_password,
 )
 
@@ -29,23 +45,104 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     error = None
+    if request.method == "POST":
+        # Checked before the form, so that a blocked address learns nothing about accounts.
+        retry_after = login_address_retry_after(request.remote_addr)
+        if retry_after is not None:
+            audit.record(
+                AuditAction.login_failed, "user", allowed=False, detail={"reason": "address_limit"}
+            )
+            db.session.commit()
+            error = _(
+                "For mange mislykkede innlogginger fra denne adressen. Vent %(minutes)s "
+                "minutter og prøv igjen, eller kontakt administrator.",
+                minutes=max(1, -(-retry_after // 60)),
+            )
+            response = make_response(render_template("auth/login.html", form=form, error=error))
+            response.status_code = 429
+            response.headers["Retry-After"] = str(retry_after)
+            return response
     if form.validate_on_submit():
         user, reason = authenticate(form.email.data, form.password.data)
         if user is not None:
             session.clear()
-            login_user(user)
+            login_user(user)  # _stamp_session starts the idle and absolute clocks
             session.permanent = True
             target = form.next.data
             return redirect(target if is_safe_next(target) else url_for("main.home"))
+        record_login_failure(request.remote_addr)
         if reason == "locked":
             error = _(
                 "For mange mislykkede forsøk. Kontoen er midlertidig låst. Prøv igjen om "
-                "et kvarter, eller kontakt administrator."
+                "%(minutes)s minutter, eller kontakt administrator.",
+                minutes=current_app.config["LOGIN_LOCK_MINUTES"],
             )
         else:
             error = _("Feil e-postadresse eller passord.")
     status = 200 if error is None and not form.errors else 400
     return render_template("auth/login.html", form=form, error=error), status
+
+
+@user_logged_in.connect
+def _stamp_session(sender, user, **extra) -> None:
+    """Every login (form or registration) starts the session's idle and absolute clocks."""
+    now = int(time.time())
+    session["login_at"] = now
+    session["seen_at"] = now
+
+
+def _return_path() -> str | None:
+    """Where to go after logging in again: this page, or for a form post the page it came from."""
+    if request.endpoint in ("auth.login", "auth.logout", None):
+        return None
+    if request.method == "GET":
+        target = request.full_path.rstrip("?")
+    else:
+        referrer = urlsplit(request.referrer or "")
+        if referrer.netloc != request.host:
+            return None
+        target = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return target if is_safe_next(target) else None
+
+
+@bp.before_app_request
+def expire_session():
+    """End a browser session after SESSION_IDLE_MINUTES idle, or PERMANENT_SESSION_LIFETIME.
+
+    The API authenticates each request with a token and has no session to expire.
+    """
+    if request.blueprint == "api" or request.endpoint == "static" or "_user_id" not in session:
+        return None
+    config = current_app.config
+    now = int(time.time())
+    login_at, seen_at = session.get("login_at"), session.get("seen_at")
+    lifetime = config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    idle = config["SESSION_IDLE_MINUTES"] * 60
+    if not isinstance(login_at, int) or now - login_at > lifetime:
+        reason = "lifetime"
+        message = _(
+            "Du er logget ut fordi en innlogging varer høyst %(hours)s timer. "
+            "Logg inn igjen for å fortsette.",
+            hours=round(lifetime / 3600),
+        )
+    elif not isinstance(seen_at, int) or now - seen_at > idle:
+        reason = "idle"
+        message = _(
+            "Du er logget ut fordi du ikke har vært aktiv på %(minutes)s minutter. "
+            "Logg inn igjen for å fortsette.",
+            minutes=config["SESSION_IDLE_MINUTES"],
+        )
+    else:
+        session["seen_at"] = now
+        return None
+    if current_user.is_authenticated:
+        audit.record(AuditAction.logout, "user", current_user.id, detail={"expired": reason})
+        db.session.commit()
+    target = _return_path()
+    logout_user()
+    session.clear()
+    flash(message, "info")
+    return redirect(url_for("auth.login", next=target) if target else url_for("auth.login"))
 
 
 @bp.post("/logout")

@@ -18,6 +18,7 @@ from employerpool.models.enums import ApprovalStatus, District, Role
 from employerpool.services import competence as competence_service
 from employerpool.services.auth import staff_required
 from employerpool.services.employers import approved_employer_choices
+from employerpool.views import page_number
 
 bp = Blueprint("competence", __name__, url_prefix="/competence-needs")
 
@@ -61,7 +62,7 @@ def index():
     if show != "all":
         show = "active"
         stmt = stmt.where(CompetenceNeed.active.is_(True))
-    page = db.paginate(stmt, per_page=25, max_per_page=100, error_out=False)
+    page = db.paginate(stmt, page=page_number(), per_page=25, error_out=False)
     return render_template(
         "competence/index.html",
         page=page,

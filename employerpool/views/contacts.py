@@ -21,6 +21,7 @@ from employerpool.services.auth import (
     role_required,
     staff_required,
 )
+from employerpool.views import page_number
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 
@@ -52,7 +53,7 @@ def _employer_arg() -> Employer | None:
     raw = request.args.get("employer_id", "", type=str).strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:  # "²" passes isdigit alone
         abort(404)
     return get_employer_or_404(int(raw))
 
@@ -69,7 +70,7 @@ def index():
         partner_id=current_user.partner_id if scope == "partner" else None,
         user_id=current_user.id if scope == "mine" else None,
     )
-    page = db.paginate(stmt, per_page=25, max_per_page=100, error_out=False)
+    page = db.paginate(stmt, page=page_number(), per_page=25, error_out=False)
     today = service.local_today()
     recent = (
         service.recent_contacts_by_other_partners(employer.id, current_user.partner_id, today)

@@ -17,7 +17,8 @@ from employerpool.forms.employers import (
 )
 from employerpool.labels import label
 from employerpool.models import ContactPerson, EmployerContact, Vacancy
-from employerpool.models.enums import Agreement, ApprovalStatus, District
+from employerpool.models.enums import Agreement, ApprovalStatus, AuditAction, District
+from employerpool.services import audit
 from employerpool.services import competence as competence_service
 from employerpool.services import employers as employer_service
 from employerpool.services.auth import get_employer_or_404, role_required, staff_required
@@ -27,6 +28,7 @@ from employerpool.services.employers import (
     ContactData,
     OrganisationData,
 )
+from employerpool.views import page_number
 
 bp = Blueprint("employers", __name__, url_prefix="/employers")
 
@@ -44,7 +46,7 @@ def index():
     approval = approval if approval in ApprovalStatus.__members__ else ""
     sort = sort if sort in SORTS else "name"
     stmt = employer_service.search_statement(q, district, sector, approval, sort)
-    page = db.paginate(stmt, per_page=25, max_per_page=100, error_out=False)
+    page = db.paginate(stmt, page=page_number(), per_page=25, error_out=False)
     return render_template(
         "employers/index.html",
         page=page,
@@ -212,6 +214,7 @@ def delete_contact_person(employer_id: int, person_id: int):
         flash(_("Arbeidsgiveren må ha minst én kontaktperson."), "error")
         return redirect(url_for("employers.detail", employer_id=employer.id))
     employer.contact_persons.remove(person)
+    audit.record(AuditAction.update, "employer", employer.id, detail={"contact_person": "removed"})
     db.session.commit()
     flash(_("Kontaktpersonen er fjernet."), "success")
     return redirect(url_for("employers.detail", employer_id=employer.id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from employerpool.extensions import db
@@ -13,7 +13,28 @@ bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
 
 
+@bp.before_app_request
+def refuse_nul_characters():
+    """No text we take means a NUL character, and PostgreSQL cannot store one: 400 up front.
+
+    Checks the query string everywhere, and form bodies outside the API (the API reads JSON
+    and bounds its own bodies, so its body is not read here).
+    """
+    pairs = list(request.args.items(multi=True))
+    if request.blueprint != "api":
+        pairs += request.form.items(multi=True)
+    # `next` is only ever a redirect target, and a bad one is ignored (is_safe_next).
+    if any("\x00" in key + value for key, value in pairs if key != "next"):
+        abort(400)
+
+
 def _page(code: int, template: str):
+    if request.path.startswith("/api/"):
+        # Routing errors under the API (no such operation, wrong method) answer as JSON too.
+        from employerpool.api.openapi import ERROR_TEXT, json_response
+
+        text = ERROR_TEXT.get(code, "Ikke tillatt metode" if code == 405 else "Serverfeil")
+        return json_response({"error": text, "fields": {}}, code), code
     return render_template(template, code=code), code
 
 
@@ -39,7 +60,8 @@ def not_found(error):
 
 @bp.app_errorhandler(405)
 def method_not_allowed(error):
-    return _page(405, "errors/400.html")
+    response, code = _page(405, "errors/400.html")
+    return response, code, {"Allow": ", ".join(getattr(error, "valid_methods", None) or ())}
 
 
 @bp.app_errorhandler(413)

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from employerpool.extensions import db
 from employerpool.models import Candidate, Employer, EmployerContact, Match, Vacancy
-from employerpool.models.enums import ApprovalStatus, Role, VacancyStatus
-from employerpool.services import worklist
+from employerpool.models.enums import ApprovalStatus, AuditAction, Role, VacancyStatus
+from employerpool.services import audit, worklist
 
 bp = Blueprint("main", __name__)
 
@@ -35,7 +35,7 @@ def home():
         figures["own_candidates"] = db.session.scalar(
             select(func.count())
             .select_from(Candidate)
-            .where(Candidate.partner_id == current_user.partner_id)
+            .where(Candidate.partner_id == current_user.partner_id, Candidate.erased_at.is_(None))
         )
     if role in (Role.coordinator, Role.admin, Role.employer_contact):
         figures["employers"] = db.session.scalar(select(func.count()).select_from(Employer))
@@ -53,7 +53,17 @@ def home():
             "requests": worklist.pending_requests(current_user),
             "matches": worklist.matches_in_progress(current_user),
         }
-    return render_template("main/staff_home.html", figures=figures, work=work)
+        if work["follow_ups"]:  # the list names candidates
+            audit.record(
+                AuditAction.list,
+                "candidate",
+                detail={"via": "worklist", "rows": len(work["follow_ups"])},
+            )
+    html = render_template("main/staff_home.html", figures=figures, work=work)
+    # Commit after rendering: a commit expires every loaded row, and the template would then
+    # reload each follow-up, placement and candidate one by one.
+    db.session.commit()
+    return html
 
 
 def _employer_home():
@@ -66,12 +76,10 @@ def _employer_home():
         .where(Vacancy.employer_id == current_user.employer_id)
         .order_by(Vacancy.created_at.desc(), Vacancy.id.desc())
     ).all()
-    waiting = [
-        proposals.build_view(m)
-        for m in proposals.proposals_for_employer(employer.id)
-        if m.outcome is None
-    ]
-    return render_template(
+    shown = [m for m in proposals.proposals_for_employer(employer.id) if m.outcome is None]
+    waiting = [proposals.build_view(m) for m in shown]
+    proposals.record_list(shown)
+    html = render_template(
         "main/employer_home.html",
         employer=employer,
         vacancies=vacancies,
@@ -80,3 +88,5 @@ def _employer_home():
         competence_needs=competence.for_employer(employer.id),
         approved=employer.approval is ApprovalStatus.approved,
     )
+    db.session.commit()  # after rendering, as on the staff home
+    return html

@@ -44,9 +44,15 @@ def _target(name: str):
 def detail(match_id: int):
     match = get_match_or_404(match_id)
     readable = can_read_candidate(current_user, match.candidate)
-    if readable:
-        audit.record(AuditAction.view, "candidate", match.candidate_id, detail={"via": "match"})
-        db.session.commit()
+    erased = match.candidate.erased_at is not None
+    # Another partner's counsellor sees the match pseudonymised: still a read, still audited.
+    audit.record(
+        AuditAction.view,
+        "candidate",
+        match.candidate_id,
+        detail={"via": "match", "match_id": match.id, "pseudonymised": not readable},
+    )
+    db.session.commit()
     placement = matches.placement_for(match)
     requests = db.session.scalars(
         select(ProposalRequest)
@@ -60,7 +66,7 @@ def detail(match_id: int):
         match=match,
         readable=readable,
         manage=readable or _manages(match),
-        name=match.candidate.full_name if readable else pseudonym(match.candidate_id),
+        name=match.candidate.full_name if readable or erased else pseudonym(match.candidate_id),
         statuses=sorted(matches.allowed_status(match), key=lambda s: list(MatchStatus).index(s)),
         outcomes=sorted(matches.allowed_outcomes(match), key=lambda s: list(MatchOutcome).index(s)),
         form=ChangeForm(),
@@ -105,8 +111,7 @@ def change(match_id: int):
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("matches.detail", match_id=match.id), 303)
-    audit.record(AuditAction.update, "match", match.id, detail={"to": target.name})
-    db.session.commit()
+    db.session.commit()  # matches.change audited the change
     flash(_("Endringen er lagret."), "success")
     return redirect(url_for("matches.detail", match_id=match.id), 303)
 
@@ -118,7 +123,9 @@ def ask(match_id: int):
     if match.candidate.partner_id == current_user.partner_id:
         abort(400)
     form = RequestForm()
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    else:
         pending = db.session.scalar(
             select(ProposalRequest.id).where(
                 ProposalRequest.match_id == match.id,
@@ -128,14 +135,17 @@ def ask(match_id: int):
         if pending:
             flash(_("Det finnes allerede en forespørsel som venter på svar."), "info")
         else:
-            db.session.add(
-                ProposalRequest(
-                    match_id=match.id,
-                    requested_by_id=current_user.id,
-                    requesting_partner_id=current_user.partner_id,
-                    candidate_partner_id=match.candidate.partner_id,
-                    note=(form.note.data or "").strip() or None,
-                )
+            req = ProposalRequest(
+                match_id=match.id,
+                requested_by_id=current_user.id,
+                requesting_partner_id=current_user.partner_id,
+                candidate_partner_id=match.candidate.partner_id,
+                note=(form.note.data or "").strip() or None,
+            )
+            db.session.add(req)
+            db.session.flush()
+            audit.record(
+                AuditAction.create, "proposal_request", req.id, detail={"match_id": match.id}
             )
             db.session.commit()
             flash(_("Forespørselen er sendt til kandidatens veileder."), "success")
@@ -149,11 +159,19 @@ def decide(request_id: int):
     if req is None or req.candidate_partner_id != current_user.partner_id:
         abort(404)
     form = DecideRequestForm()
-    if form.validate_on_submit() and req.status is RequestStatus.pending:
+    note = _joined(req.note, form.note.data)
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    elif len(note or "") > ProposalRequest.note.type.length:
+        flash(
+            _("Merknaden er for lang til å lagres sammen med forespørselen. Gjør den kortere."),
+            "error",
+        )
+    elif req.status is RequestStatus.pending:
         req.status = RequestStatus[form.decision.data]
         req.decided_by_id = current_user.id
         req.decided_at = now_utc()
-        req.note = ((req.note or "") + "\n" + (form.note.data or "")).strip() or None
+        req.note = note
         audit.record(AuditAction.update, "proposal_request", req.id, detail={"to": req.status.name})
         db.session.commit()
         flash(_("Svaret er registrert."), "success")
@@ -179,11 +197,11 @@ def add_follow_up(match_id: int):
                 created_by_id=current_user.id,
             )
         )
+        audit.record(AuditAction.update, "match", match.id, detail={"follow_up": "planned"})
         db.session.commit()
         flash(_("Oppfølgingen er planlagt."), "success")
     else:
-        for errors in form.errors.values():
-            flash(errors[0], "error")
+        _flash_errors(form)
     return redirect(url_for("matches.detail", match_id=match.id), 303)
 
 
@@ -196,10 +214,26 @@ def follow_up_done(follow_up_id: int):
     placement: Placement = follow_up.placement
     match = get_match_or_404(placement.match_id or 0, manage=True)
     form = FollowUpDoneForm()
-    if form.validate_on_submit() and follow_up.done_at is None:
+    note = _joined(follow_up.note, form.note.data)
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    elif len(note or "") > FollowUp.note.type.length:
+        flash(_("Merknaden er for lang til å lagres sammen med planen. Gjør den kortere."), "error")
+    elif follow_up.done_at is None:
         follow_up.done_at = now_utc()
-        if form.note.data:
-            follow_up.note = ((follow_up.note or "") + "\n" + form.note.data.strip()).strip()
+        follow_up.note = note
+        audit.record(AuditAction.update, "match", match.id, detail={"follow_up": "done"})
         db.session.commit()
         flash(_("Oppfølgingen er registrert som gjennomført."), "success")
     return redirect(url_for("matches.detail", match_id=match.id), 303)
+
+
+def _flash_errors(form) -> None:
+    """A form posted from the match page goes back there: its errors go as messages."""
+    for errors in form.errors.values():
+        flash(errors[0], "error")
+
+
+def _joined(note: str | None, addition: str | None) -> str | None:
+    """A stored note with an answer's note on a new line (the column holds both)."""
+    return "\n".join(filter(None, ((note or "").strip(), (addition or "").strip()))) or None

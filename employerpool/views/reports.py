@@ -67,11 +67,14 @@ def _contact_report_page(form: ContactReportForm, status: int = 200):
         page = reports.contact_page(
             f, form.sort.data, request.args.get("page", 1, type=int), totals.total
         )
+        doubles = reports.double_contacts(f)
         context.update(
             filter=f,
             totals=totals,
             page=page,
-            doubles=reports.double_contacts(f),
+            # The newest on the page; all of them in the export (thousands at national scale).
+            doubles=doubles[: reports.DOUBLE_CONTACTS_SHOWN],
+            doubles_total=len(doubles),
             args=form.query_args(),
             sector_label=reports.sector_label,
         )
@@ -99,7 +102,7 @@ def contacts_export(fmt: str):
         name, title = "dobbeltkontakter", _("Dobbeltkontakter")
     else:
         columns = reports.CONTACT_COLUMNS
-        rows = [r.export_values() for r in reports.contact_rows(f, form.sort.data)]
+        rows = reports.contact_export_rows(f, form.sort.data)
         name, title = "arbeidsgiverkontakter", _("Arbeidsgiverkontakter")
     _record_export("employer_contact_report", fmt, table, f.as_detail(), len(rows))
     return exports.send(fmt, name, columns, rows, title=title, stamp=local_today())

@@ -26,6 +26,7 @@ from employerpool.services.suggestions import (
     record_suggestions,
     suggestions_for,
 )
+from employerpool.views import parse_id
 
 bp = Blueprint("suggestions", __name__, url_prefix="/suggestions")
 
@@ -54,15 +55,16 @@ def for_vacancy(vacancy_id: int):
         vacancy.id,
         detail={"rows": len(rows), "candidate_ids": [r.candidate_id for r in rows]},
     )
-    db.session.commit()
-    return render_template("suggestions/vacancy.html", vacancy=vacancy, rows=rows, form=form)
+    html = render_template("suggestions/vacancy.html", vacancy=vacancy, rows=rows, form=form)
+    db.session.commit()  # after rendering: a commit expires the rows' matches (one query each)
+    return html
 
 
 @bp.post("/vacancies/<int:vacancy_id>/shortlist")
 @role_required(*CANDIDATE_READERS)
 def shortlist(vacancy_id: int):
     vacancy = get_vacancy_or_404(vacancy_id)
-    candidate_id = request.form.get("candidate_id", type=int)
+    candidate_id = parse_id(request.form.get("candidate_id"))
     candidate = db.session.get(Candidate, candidate_id) if candidate_id else None
     own = candidate is not None and candidate.partner_id == current_user.partner_id
     if candidate is None or not (own or candidate.has_consent(ConsentScope.pool_partners)):
@@ -113,8 +115,8 @@ def allocation():
 @bp.post("/allocation/accept")
 @role_required(Role.coordinator)
 def accept_allocation():
-    vacancy = get_vacancy_or_404(request.form.get("vacancy_id", type=int) or 0)
-    ids = [int(x) for x in request.form.getlist("candidate_id") if x.isdigit()][:50]
+    vacancy = get_vacancy_or_404(parse_id(request.form.get("vacancy_id")) or 0)
+    ids = [i for x in request.form.getlist("candidate_id") if (i := parse_id(x))][:50]
     created = 0
     for candidate in db.session.scalars(select(Candidate).where(Candidate.id.in_(ids))):
         own = candidate.partner_id == current_user.partner_id

@@ -38,6 +38,7 @@ from employerpool.services.auth import get_vacancy_or_404, role_required
 from employerpool.services.employers import approved_employer_choices
 from employerpool.services.matches import TransitionError
 from employerpool.services.vacancies import ACTION_LABELS, VacancyError
+from employerpool.views import page_number, parse_id
 
 bp = Blueprint("vacancies", __name__, url_prefix="/vacancies")
 
@@ -52,7 +53,10 @@ def index():
     )
     if current_user.role is Role.employer:
         stmt = stmt.where(Vacancy.employer_id == current_user.employer_id)
-    status = request.args.get("status", "open" if current_user.is_staff else "", type=str)
+    default_status = "open" if current_user.is_staff else ""
+    status = request.args.get("status", default_status, type=str)
+    if status not in VacancyStatus.__members__ and status not in ("", "all"):
+        status = default_status  # an unknown value falls back to the default
     if status in VacancyStatus.__members__:
         stmt = stmt.where(Vacancy.status == VacancyStatus[status])
     district = request.args.get("district", "", type=str)
@@ -61,7 +65,7 @@ def index():
     vtype = request.args.get("type", "", type=str)
     if vtype in PlacementType.__members__:
         stmt = stmt.where(Vacancy.type == PlacementType[vtype])
-    page = db.paginate(stmt, per_page=25, max_per_page=100, error_out=False)
+    page = db.paginate(stmt, page=page_number(), per_page=25, error_out=False)
     return render_template(
         "vacancies/index.html",
         page=page,
@@ -127,9 +131,9 @@ def create():
     if current_user.is_staff:
         form.employer_id.choices = [("", _("Velg arbeidsgiver"))] + approved_employer_choices()
         wanted = request.args.get("employer", "", type=str)
-        if request.method == "GET" and wanted.isdigit():
+        if request.method == "GET" and parse_id(wanted):
             form.employer_id.data = wanted
-            found = db.session.get(Employer, int(wanted))
+            found = db.session.get(Employer, parse_id(wanted))
             if found is not None and found.district and not form.district.data:
                 form.district.data = found.district.name
     else:
@@ -225,10 +229,10 @@ def detail(vacancy_id: int):
     ).all()
     proposals = None
     if current_user.role is Role.employer:
-        proposals = [
-            proposal_service.build_view(m)
-            for m in proposal_service.proposals_for_employer(vacancy.employer_id, vacancy.id)
-        ]
+        shown = proposal_service.proposals_for_employer(vacancy.employer_id, vacancy.id)
+        proposals = [proposal_service.build_view(m) for m in shown]
+        proposal_service.record_list(shown, vacancy.id)
+        db.session.commit()
     may_edit = current_user.is_staff or (
         current_user.employer_id == vacancy.employer_id and _may_post()
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,7 +40,18 @@ def live_server(live):
 @pytest.fixture
 def live(tmp_path):
     """Serve a freshly created, seeded app on 127.0.0.1:<free port>; yields a Live."""
-    url = "sqlite:///" + str(tmp_path / "live.sqlite3")
+    yield from serve_seeded_app(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def module_live(tmp_path_factory):
+    """Like `live`, but one server for a whole module (read-mostly sweeps stay fast)."""
+    yield from serve_seeded_app(tmp_path_factory.mktemp("live"))
+
+
+def serve_seeded_app(directory) -> Iterator[Live]:
+    """Seed a file database in `directory`, serve it on a free port, yield a Live, stop."""
+    url = "sqlite:///" + str(directory / "live.sqlite3")
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_SSL_STRICT": False})
     with app.app_context():
         db.create_all()
@@ -101,9 +113,44 @@ def page(browser, request):
     context.close()
 
 
+@pytest.fixture
+def role_page(browser, module_live, request):
+    """Open pages, each in a fresh browser context, logged in as a demo role (None: not logged
+    in); closed after the test, with a screenshot of each in test-artifacts/ if it failed."""
+    from tests.browser.helpers import DEMO_LOGINS, log_in
+
+    contexts = []
+
+    def open_page(role: str | None = None, **options):
+        context = browser.new_context(locale="nb-NO", **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        if role is not None:
+            log_in(page, module_live.url, DEMO_LOGINS[role])
+        return page
+
+    yield open_page
+    failed = getattr(request.node, "rep_call_failed", False)
+    for i, context in enumerate(contexts):
+        if failed:
+            os.makedirs(ARTIFACTS, exist_ok=True)
+            for j, page in enumerate(context.pages):
+                page.screenshot(path=os.path.join(ARTIFACTS, f"{request.node.name}-{i}-{j}.png"))
+        context.close()
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     report = yield
     if report.when == "call":
         item.rep_call_failed = report.failed
     return report
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Print how many pages the accessibility sweep checked, when it ran."""
+    from tests.browser.helpers import axe_summary_key
+
+    if axe_summary_key in config.stash:
+        terminalreporter.write_line(config.stash[axe_summary_key])

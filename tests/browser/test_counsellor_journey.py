@@ -1,6 +1,7 @@
 """The counsellor's journey in Chromium, with the employer answering in another context:
-suggestions with reasons → shortlist two → propose one → employer interested → placement
-started → follow-up → hired; the placement history shows it and the next ranking rises."""
+profile (kartlegging) → suggestions with reasons → shortlist two → propose one → employer
+interested → placement started → follow-up → hired; the placement history shows it and the next
+ranking rises."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from employerpool.models.enums import (
     VacancyStatus,
 )
 from employerpool.services.suggestions import pseudonym, score_for
+from tests.browser.helpers import snap
 
 pytestmark = pytest.mark.browser
 
@@ -106,6 +108,24 @@ def test_counsellor_journey_from_suggestion_to_hire(live, browser, setup):
     counsellor.set_default_timeout(20_000)
     _login(counsellor, base, "veileder@demo.no")
 
+    # The profile: find the candidate in the list, add what the kartlegging found.
+    counsellor.get_by_role("navigation", name="Hovedmeny").get_by_role(
+        "link", name="Kandidater"
+    ).click()
+    counsellor.get_by_label("Bare mine kandidater").check()
+    counsellor.get_by_label("Program").select_option("KVP")
+    counsellor.get_by_role("button", name="Vis").click()
+    counsellor.get_by_role("link", name="Journey, Amina").click()
+    counsellor.get_by_role("link", name="Endre profil").click()
+    counsellor.get_by_label("Andre språk").fill("somali, arabisk")
+    counsellor.get_by_label("Navn på prøve").fill("Norskprøven, muntlig")
+    counsellor.get_by_role("button", name=re.compile("^Lagre")).click()
+    counsellor.wait_for_url(f"{base}/candidates/{ids['a']}")
+    assert "Profilen er lagret." in counsellor.locator(".flashes").inner_text()
+    facts = counsellor.locator(".facts").inner_text()
+    assert "somali" in facts and "Norskprøven, muntlig" in facts
+    snap(counsellor, "counsellor-1-profile")
+
     # An open need, its ranked suggestions with reasons, no names.
     counsellor.goto(f"{base}/vacancies/{ids['need']}")
     counsellor.get_by_role("link", name="Se kandidatforslag").click()
@@ -114,6 +134,8 @@ def test_counsellor_journey_from_suggestion_to_hire(live, browser, setup):
     assert card_a.count() == 1 and _card(counsellor, ids["pb"]).count() == 1
     assert "Muntlig B1 – krav A2 oppfylt" in card_a.inner_text()
     assert "Amina" not in counsellor.content() and "Bashir" not in counsellor.content()
+    counsellor.set_viewport_size({"width": 1280, "height": 1000})
+    snap(counsellor, "counsellor-suggestions", docs=True)
 
     # Shortlist two.
     _card(counsellor, ids["pb"]).get_by_role("button", name=re.compile("Sett på kortliste")).click()
@@ -129,6 +151,7 @@ def test_counsellor_journey_from_suggestion_to_hire(live, browser, setup):
     counsellor.get_by_role("button", name="Lagre endring").click()
     counsellor.wait_for_load_state()
     assert "Endringen er lagret." in counsellor.content()
+    snap(counsellor, "counsellor-2-proposed")
 
     # The employer, in another browser context, answers "interested".
     employer = browser.new_context(locale="nb-NO").new_page()
@@ -156,6 +179,7 @@ def test_counsellor_journey_from_suggestion_to_hire(live, browser, setup):
     counsellor.get_by_role("button", name="Planlegg oppfølging").click()
     counsellor.wait_for_load_state()
     assert "Oppfølgingen er planlagt." in counsellor.content()
+    snap(counsellor, "counsellor-3-follow-up")
     counsellor.goto(base + "/start")
     assert "Amina Journey" in counsellor.locator("main").inner_text()  # due this week
     counsellor.goto(match_url)
@@ -172,6 +196,7 @@ def test_counsellor_journey_from_suggestion_to_hire(live, browser, setup):
         "Ansatt",
     ):
         assert step in history
+    snap(counsellor, "counsellor-4-hired", full_page=True)
 
     # The placement history shows it, and the next ranking for a similar need rises.
     counsellor.goto(f"{base}/candidates/{ids['a']}")

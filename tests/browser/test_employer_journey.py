@@ -21,6 +21,7 @@ from employerpool.models.enums import (
 )
 from employerpool.services import matches
 from employerpool.services.proposals import pseudonym_code
+from tests.browser.helpers import snap
 from tests.integration.test_registration import valid_orgnr
 
 pytestmark = pytest.mark.browser
@@ -98,6 +99,7 @@ def test_employer_registers_is_approved_posts_a_need_and_answers_a_proposal(live
     page.get_by_role("button", name="Send registreringen").click()
     page.wait_for_url(url + "/start")
     assert page.get_by_role("heading", name="Registreringen venter på godkjenning").is_visible()
+    snap(page, "employer-1-registered")
     assert page.get_by_role("link", name="Meld inn nytt behov").count() == 0
 
     # 2. A coordinator approves it in a second browser context.
@@ -128,9 +130,15 @@ def test_employer_registers_is_approved_posts_a_need_and_answers_a_proposal(live
     skills.press("Enter")
     assert page.get_by_role("button", name="Fjern truckførerbevis").is_visible()
     page.get_by_label("Norsk muntlig, minst").select_option("A2")
+    # CEFR levels are explained in words in the choices themselves, not only as codes.
+    levels = page.get_by_label("Norsk muntlig, minst").locator("option").all_inner_texts()
+    assert len(levels) == 7 and all(" – " in text for text in levels[1:]), levels
     page.get_by_label("Antall plasser").fill("2")
     page.get_by_label("Oppstart").fill("2027-03-01")
     page.get_by_label("Sluttdato").fill("2027-05-24")
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.get_by_role("heading", level=1).scroll_into_view_if_needed()
+    snap(page, "employer-need-form", docs=True)
     page.get_by_role("button", name="Publiser").click()
     page.wait_for_url(re.compile(r".*/vacancies/\d+$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Språkpraksis på lageret"
@@ -138,6 +146,8 @@ def test_employer_registers_is_approved_posts_a_need_and_answers_a_proposal(live
     assert "Språkpraksis" in lead and "Åpen" in lead
     tags = page.locator(".tag").all_inner_texts()
     assert "truckførerbevis" in tags and "plukking" in tags
+    assert "A2 – klarer enkle samtaler" in page.locator(".facts").inner_text()
+    snap(page, "employer-2-need-published")
     with live.app.app_context():
         vacancy = db.session.scalars(
             select(Vacancy).where(Vacancy.title == "Språkpraksis på lageret")
@@ -153,6 +163,8 @@ def test_employer_registers_is_approved_posts_a_need_and_answers_a_proposal(live
     page.goto(url + "/start")
     assert page.get_by_role("link", name=name).is_visible()
     assert "Kandidatsen" not in page.locator("main").inner_text()
+    assert "A2 – klarer enkle samtaler" in page.locator(".proposal-card").inner_text()
+    snap(page, "employer-3-proposal-arrived")
     page.get_by_role("link", name=name).click()
     assert page.get_by_role("heading", level=1).inner_text() == name
 
@@ -175,6 +187,7 @@ def test_employer_registers_is_approved_posts_a_need_and_answers_a_proposal(live
     events = page.locator("#events").inner_text()
     assert "Presentert for arbeidsgiver" in events and "Velkommen tirsdag kl. 10" in events
     assert page.get_by_role("button", name="Send svaret").count() == 0
+    snap(page, "employer-4-answered", full_page=True)
     with live.app.app_context():
         rows = db.session.scalars(
             select(MatchEvent)

@@ -13,13 +13,6 @@ from employerpool.services.competence import competence_needs_for
 from tests.conftest import login, post_form
 from tests.integration.test_registration import field_error
 
-COVERED_ENDPOINTS = {
-    "competence.index",
-    "competence.create",
-    "competence.edit",
-    "competence.set_active",
-}
-
 
 def need_data(**overrides) -> dict:
     data = {

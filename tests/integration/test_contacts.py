@@ -25,7 +25,6 @@ from employerpool.services.contacts import (
 )
 from tests.conftest import csrf_token, login, post_form
 
-COVERED_ENDPOINTS = {"contacts.index", "contacts.new", "contacts.edit", "contacts.follow_ups"}
 ROLES = [None, *Role]
 LOGGERS = {"employer_contact", "counsellor", "coordinator"}
 

@@ -37,23 +37,6 @@ from employerpool.services.candidates import set_consent
 from employerpool.services.suggestions import pseudonym
 from tests.conftest import csrf_token, login, post_form
 
-COVERED_ENDPOINTS = {
-    "candidates.new",
-    "candidates.edit",
-    "candidates.consent",
-    "suggestions.for_vacancy",
-    "suggestions.shortlist",
-    "suggestions.for_candidate",
-    "suggestions.allocation",
-    "suggestions.accept_allocation",
-    "matches.detail",
-    "matches.change",
-    "matches.ask",
-    "matches.decide",
-    "matches.add_follow_up",
-    "matches.follow_up_done",
-}
-
 
 def _skill(label: str) -> Skill:
     skill = db.session.scalar(select(Skill).where(Skill.label == label))

@@ -22,13 +22,6 @@ from employerpool.models.enums import (
 from tests.conftest import login, post_form
 from tests.integration.test_registration import field_error
 
-COVERED_ENDPOINTS = {
-    "employers.edit",
-    "employers.responsible",
-    "employers.add_contact_person",
-    "employers.delete_contact_person",
-}
-
 
 @pytest.fixture
 def register(make_employer):

@@ -33,8 +33,6 @@ from employerpool.services.proposals import pseudonym_code
 from tests.conftest import login, post_form
 from tests.integration.test_registration import field_error
 
-COVERED_ENDPOINTS = {"vacancies.proposal"}
-
 
 @pytest.fixture
 def proposal(make_user, make_vacancy, make_candidate, make_employer):

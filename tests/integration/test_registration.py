@@ -13,13 +13,6 @@ from employerpool.models import ContactPerson, Employer, SetPasswordToken, User,
 from employerpool.models.enums import Agreement, ApprovalStatus, District, Role
 from tests.conftest import PASSWORD, csrf_token, login, post_form
 
-COVERED_ENDPOINTS = {
-    "registration.register",
-    "registration.staff_register",
-    "registration.invite_contact",
-    "employers.approval",
-}
-
 
 def valid_orgnr(seed: int) -> str:
     """A valid organisasjonsnummer (mod-11 check digit) derived from `seed`."""

@@ -31,16 +31,6 @@ from employerpool.services.contacts import local_today
 from employerpool.services.reports import ContactFilter, Period
 from tests.conftest import login
 
-COVERED_ENDPOINTS = {
-    "reports.index",
-    "reports.contacts",
-    "reports.contacts_export",
-    "reports.outcomes",
-    "reports.outcomes_export",
-    "reports.dashboard",
-    "reports.fairness",
-    "reports.fairness_export",
-}
 ROLES = [None, *Role]
 CONTACT_ROLES = {"admin", "coordinator", "employer_contact"}
 MANAGEMENT = {"admin", "coordinator"}

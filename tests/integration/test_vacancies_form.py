@@ -15,14 +15,6 @@ from employerpool.models.enums import Cefr, PlacementType, Role, VacancyStatus
 from tests.conftest import login, post_form
 from tests.integration.test_registration import field_error
 
-COVERED_ENDPOINTS = {
-    "vacancies.create",
-    "vacancies.edit",
-    "vacancies.change_status",
-    "vocabulary.occupations",
-    "vocabulary.skills",
-}
-
 
 @pytest.fixture
 def employer_user(make_user):
