@@ -187,34 +187,8 @@ def create(
     reasons: list | None = None,
     status: MatchStatus = MS.suggested,
 ) -> Match:
-    """Create a match with its first event; the caller commits."""
-    match = Match(
-        vacancy_id=vacancy_id,
-        candidate_id=candidate_id,
-        score=score,
-        components=components,
-        reasons=reasons,
-        status=MS.suggested,
-        created_by_id=actor.id if actor is not None else None,
-    )
-    db.session.add(match)
-    db.session.add(
-        MatchEvent(
-            match=match,
-            actor_id=actor.id if actor is not None else None,
-            axis="status",
-            from_value=None,
-            to_value=MS.suggested.name,
-        )
-    )
-    db.session.flush()  # loads match.candidate and match.vacancy for the rules in change()
-    audit.record(
-        AuditAction.create,
-        "match",
-        match.id,
-        detail={"vacancy_id": vacancy_id, "candidate_id": candidate_id},
-        user=actor,
-    )
+    """Create a match with its first event (and audit event); the caller commits."""
+    (match,) = create_suggested(vacancy_id, [(candidate_id, score, components, reasons)], actor)
     if status is not MS.suggested:
         change(match, status, actor)
     return match

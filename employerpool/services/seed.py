@@ -298,6 +298,20 @@ class SeedResult:
     logins: list[tuple[str, str]]
 
 
+def _placement_outcome(rng: random.Random) -> PlacementOutcome:
+    """A historical placement's outcome, in the proportions the demo data has always used."""
+    return rng.choices(
+        (
+            PlacementOutcome.completed,
+            PlacementOutcome.hired,
+            PlacementOutcome.aborted,
+            PlacementOutcome.ongoing,
+            PlacementOutcome.no_show,
+        ),
+        weights=(42, 18, 17, 15, 8),
+    )[0]
+
+
 def seed_demo(
     *,
     seed: int = 2014,
@@ -643,16 +657,7 @@ def seed_demo(
             domain = rng.choice(domains)
             title, styrk = rng.choice(vocab.titles_by_domain[domain])
             start = today - timedelta(days=rng.randint(60, 2200))
-            outcome = rng.choices(
-                (
-                    PlacementOutcome.completed,
-                    PlacementOutcome.hired,
-                    PlacementOutcome.aborted,
-                    PlacementOutcome.ongoing,
-                    PlacementOutcome.no_show,
-                ),
-                weights=(42, 18, 17, 15, 8),
-            )[0]
+            outcome = _placement_outcome(rng)
             end = (
                 None
                 if outcome is PlacementOutcome.ongoing
@@ -1100,16 +1105,7 @@ def _bulk_candidates(ctx: _BulkContext, offset: int, n: int, employer_ids: list[
         j = rng.randrange(n)
         title, styrk = rng.choice(vocab.titles_by_domain[rng.choice(profiles[j])])
         start = today - timedelta(days=rng.randint(60, 2200))
-        outcome = rng.choices(
-            (
-                PlacementOutcome.completed,
-                PlacementOutcome.hired,
-                PlacementOutcome.aborted,
-                PlacementOutcome.ongoing,
-                PlacementOutcome.no_show,
-            ),
-            weights=(42, 18, 17, 15, 8),
-        )[0]
+        outcome = _placement_outcome(rng)
         end = (
             None
             if outcome is PlacementOutcome.ongoing
