@@ -779,7 +779,7 @@ def employer_contact_report(query: ContactReportQuery):
     f = _report_filter(query)
     if query.format != "json":
         # Exactly the web export (views.reports.contacts_export with the default sort).
-        rows = [r.export_values() for r in reports.contact_rows(f, "date_desc")]
+        rows = reports.contact_export_rows(f, "date_desc")
         _record_export(query.format, f, len(rows))
         return exports.send(
             query.format,
