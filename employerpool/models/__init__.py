@@ -14,10 +14,10 @@ from employerpool.models.candidate import (
 from employerpool.models.contact import EmployerContact
 from employerpool.models.employer import ContactPerson, Employer
 from employerpool.models.match import AppendOnlyError, Match, MatchEvent, ProposalRequest
-from employerpool.models.partner import Partner
+from employerpool.models.partner import Partner, PartnerProgramme
 from employerpool.models.placement import FollowUp, Placement
 from employerpool.models.security import ApiToken, RateLimitBucket
-from employerpool.models.user import SetPasswordToken, User
+from employerpool.models.user import RecoveryCode, SetPasswordToken, User
 from employerpool.models.vacancy import (
     CompetenceNeed,
     Vacancy,
@@ -47,9 +47,11 @@ __all__ = [
     "MatchEvent",
     "Occupation",
     "Partner",
+    "PartnerProgramme",
     "Placement",
     "ProposalRequest",
     "RateLimitBucket",
+    "RecoveryCode",
     "SetPasswordToken",
     "Skill",
     "User",
