@@ -11,7 +11,9 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from employerpool.extensions import db
 from employerpool.labels import ABORT_REASON_LABELS, DECLINE_REASON_LABELS, WITHDRAW_REASON_LABELS
@@ -56,6 +58,38 @@ ABORT_REASONS = tuple(ABORT_REASON_LABELS)
 
 class TransitionError(ValueError):
     """A pipeline change that is not allowed; the message is for the user (Norwegian)."""
+
+
+class ConflictError(TransitionError):
+    """The match changed after it was read: someone else moved it first."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Matchen ble endret av noen andre samtidig. Last inn siden på nytt og se hva som "
+            "gjelder nå."
+        )
+
+
+def _move(match: Match, axis: str, to: MatchStatus | MatchOutcome) -> None:
+    """Write `to` on `axis` only if the match is still where it was read (both axes).
+
+    The database referees simultaneous changes: a conditional UPDATE matches no row once
+    another transaction moved the match, and that change is refused (ConflictError).
+    """
+    seen_outcome = (
+        Match.outcome.is_(None) if match.outcome is None else Match.outcome == match.outcome
+    )
+    now = now_utc()
+    result = db.session.execute(
+        update(Match)
+        .where(Match.id == match.id, Match.status == match.status, seen_outcome)
+        .values({axis: to, "updated_at": now})
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise ConflictError
+    set_committed_value(match, axis, to)
+    set_committed_value(match, "updated_at", now)
 
 
 def allowed_status(match: Match) -> set[MatchStatus]:
@@ -150,14 +184,19 @@ def change(
                 "Kandidaten har ikke samtykket til at profilen deles med arbeidsgivere."
             )
         axis, before = "status", match.status
-        match.status = to
+        _move(match, axis, to)
     else:
         if to not in allowed_outcomes(match):
             raise TransitionError("Dette svaret er ikke mulig nå.")
         axis, before = "outcome", match.outcome
-        match.outcome = to
+        _move(match, axis, to)
         if to is MO.started:
             _start_placement(match, on)
+            try:
+                with db.session.begin_nested():
+                    db.session.flush()
+            except IntegrityError:  # placement.match_id is unique: one placement per match
+                raise ConflictError from None
         elif to in CLOSING:
             _close_placement(match, to, reason, contract_type, on)
     event = MatchEvent(
