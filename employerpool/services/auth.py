@@ -13,12 +13,13 @@ import hashlib
 import hmac
 import secrets
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, request
 from flask_login import current_user
+from sqlalchemy import case, update
 
 from employerpool.extensions import db
 from employerpool.models import (
@@ -141,15 +142,10 @@ def authenticate(email: str, password: str) -> tuple[User | None, str | None]:
         return None, "locked"
     if user is None or not user.active or not user.check_password(password):
         if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-                user.locked_until = now + timedelta(
-                    minutes=current_app.config["LOGIN_LOCK_MINUTES"]
-                )
-                user.failed_logins = 0
+            locked_until = _count_failure(user, now)
             audit.record(AuditAction.login_failed, "user", user.id, allowed=False, user=user)
             db.session.commit()
-            if user.locked_until and user.locked_until > now:
+            if locked_until and locked_until > now:
                 return None, "locked"
         return None, "invalid"
     user.failed_logins = 0
@@ -158,6 +154,29 @@ def authenticate(email: str, password: str) -> tuple[User | None, str | None]:
     audit.record(AuditAction.login, "user", user.id, user=user)
     db.session.commit()
     return user, None
+
+
+def _count_failure(user: User, now: datetime) -> datetime | None:
+    """Count a failed login for `user` in one UPDATE, locking the account at the limit.
+
+    The database does the arithmetic, so simultaneous failures are all counted (a read, an
+    increment in Python and a write would lose some). Returns the account's lock end, if any.
+    """
+    config = current_app.config
+    reaching = User.failed_logins + 1 >= config["LOGIN_MAX_FAILURES"]
+    lock_end = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+    locked_until = db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(
+            failed_logins=case((reaching, 0), else_=User.failed_logins + 1),
+            locked_until=case((reaching, lock_end), else_=User.locked_until),
+        )
+        .returning(User.locked_until)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    db.session.expire(user, ["failed_logins", "locked_until"])
+    return locked_until
 
 
 def _address_key(address: str | None) -> str:
@@ -223,6 +242,20 @@ def find_set_password_token(token: str) -> SetPasswordToken | None:
     if record is None or record.used_at is not None or record.expires_at < now_utc():
         return None
     return record
+
+
+def use_set_password_token(record: SetPasswordToken) -> bool:
+    """Mark a set-password link used; True only for the one request that used it first.
+
+    A conditional UPDATE, so that two requests with the same link cannot both pass.
+    """
+    result = db.session.execute(
+        update(SetPasswordToken)
+        .where(SetPasswordToken.id == record.id, SetPasswordToken.used_at.is_(None))
+        .values(used_at=now_utc())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
 
 
 def set_password(user: User, password: str) -> None:

@@ -22,7 +22,6 @@ from flask_login import current_user, login_required, login_user, logout_user, u
 
 from employerpool.extensions import db
 from employerpool.forms.auth import LoginForm, SetPasswordForm
-from employerpool.models import now_utc
 from employerpool.models.enums import AuditAction
 from employerpool.services import audit
 from employerpool.services.auth import (
@@ -32,6 +31,7 @@ from employerpool.services.auth import (
     login_address_retry_after,
     record_login_failure,
     set_password,
+    use_set_password_token,
 )
 
 bp = Blueprint("auth", __name__)
@@ -163,8 +163,9 @@ def set_password_view(token: str):
         abort(404)
     form = SetPasswordForm()
     if form.validate_on_submit():
+        if not use_set_password_token(record):
+            abort(404)  # used by another request a moment ago
         set_password(record.user, form.password.data)
-        record.used_at = now_utc()
         db.session.commit()
         flash(_("Passordet er lagret. Du kan nå logge inn."), "success")
         return redirect(url_for("auth.login"))

@@ -14,10 +14,31 @@ import pytest
 from sqlalchemy import func, select
 
 from employerpool.extensions import db
-from employerpool.models import MatchEvent, Placement
+from employerpool.models import MatchEvent, Placement, now_utc
 from employerpool.models.enums import ConsentScope, MatchOutcome, MatchStatus, Role
 from employerpool.services import matches
-from tests.conftest import CSRF_RE, login
+from employerpool import create_app
+from tests.conftest import CSRF_RE, PASSWORD, IsolatedClient, _empty_all_tables, login
+
+
+@pytest.fixture
+def app(_schema):
+    """The app with a pool big enough for every racing thread (a request may hold two
+    connections: its session's and the rate limiter's own short transaction)."""
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": _schema,
+            "SERVER_NAME": "localhost",
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 70},
+        }
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
 
 
 def race(n: int, prepare, act) -> list:
@@ -153,3 +174,99 @@ def test_a_change_from_a_stale_state_is_refused(app, interested_match, bearer):
 
 
 DECLINE_REASON = next(iter(matches.DECLINE_REASONS))
+
+
+# --- login failures are counted in the database -------------------------------------------
+
+LOCKED = "Kontoen er midlertidig låst"
+WRONG = "Feil e-postadresse eller passord."
+
+
+def test_thirty_parallel_wrong_passwords_lock_the_account_and_the_address(app, make_user):
+    user = make_user(Role.counsellor)
+    email = user.email
+
+    def prepare(i):
+        client = app.test_client()
+        return client, form_token(client, "/login")
+
+    def act(i, prepared):
+        client, token = prepared
+        response = client.post(
+            "/login", data={"email": email, "password": f"wrong {i}", "csrf_token": token}
+        )
+        return response.status_code, response.get_data(as_text=True)
+
+    results = race(30, prepare, act)
+    assert all(code in (400, 429) for code, _ in results), [code for code, _ in results]
+    db.session.refresh(user)
+    assert user.locked_until is not None and user.locked_until > now_utc()
+    # The right password is refused while the account is locked, and the address is blocked.
+    client = app.test_client()
+    response = client.post(
+        "/login",
+        data={"email": email, "password": PASSWORD, "csrf_token": form_token(client, "/login")},
+    )
+    assert response.status_code == 429
+    app.config["LOGIN_ADDRESS_MAX_FAILURES"] = 1000
+    response = client.post(
+        "/login",
+        data={"email": email, "password": PASSWORD, "csrf_token": form_token(client, "/login")},
+    )
+    assert LOCKED in response.get_data(as_text=True)
+
+
+def test_parallel_failures_are_all_counted(app, make_user):
+    """Four wrong passwords at once leave four failures: the fifth locks the account."""
+    user = make_user(Role.counsellor)
+    email = user.email
+
+    def prepare(i):
+        client = app.test_client()
+        return client, form_token(client, "/login")
+
+    def act(i, prepared):
+        client, token = prepared
+        body = client.post(
+            "/login", data={"email": email, "password": "wrong", "csrf_token": token}
+        ).get_data(as_text=True)
+        return WRONG in body
+
+    assert all(race(4, prepare, act))
+    db.session.refresh(user)
+    assert user.failed_logins == 4 and user.locked_until is None
+    client = app.test_client()
+    response = client.post(
+        "/login",
+        data={"email": email, "password": "wrong", "csrf_token": form_token(client, "/login")},
+    )
+    assert LOCKED in response.get_data(as_text=True)
+
+
+# --- a one-time set-password link is used once ------------------------------------------
+
+
+def test_a_set_password_link_sets_one_password_when_posted_in_parallel(app, make_user):
+    from employerpool.services.auth import issue_set_password_token
+
+    user = make_user(Role.counsellor, password="unused old password")
+    token = issue_set_password_token(user)
+    db.session.commit()
+    url, email = f"/set-password/{token}", user.email
+
+    def prepare(i):
+        client = app.test_client()
+        return client, form_token(client, url)
+
+    def act(i, prepared):
+        client, csrf = prepared
+        password = f"nytt passord nummer {i}"
+        data = {"password": password, "confirm": password, "csrf_token": csrf}
+        return client.post(url, data=data).status_code
+
+    codes = race(5, prepare, act)
+    assert sorted(codes) == [302, 404, 404, 404, 404], codes
+    winner = codes.index(302)
+    for i in range(5):
+        response = login(app.test_client(), email, f"nytt passord nummer {i}")
+        assert (response.status_code == 302) is (i == winner)
