@@ -74,6 +74,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "strong"
+    from employerpool.services import mail, oidc  # noqa: F401  (mail: after-commit sending)
+
+    oidc.init_app(app)
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -92,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = BoundedIntConverter
     from employerpool.views import (
+        account,
         admin,
         auth,
         candidates,
@@ -102,16 +106,19 @@ def register_blueprints(app: Flask) -> None:
         health,
         main,
         matches,
+        partners,
         registration,
         reports,
         suggestions,
         tokens,
+        users,
         vacancies,
         vocabulary,
     )
 
     for module in (
         auth,
+        account,
         main,
         registration,
         employers,
@@ -124,6 +131,8 @@ def register_blueprints(app: Flask) -> None:
         contacts,
         reports,
         admin,
+        users,
+        partners,
         tokens,
         errors,
         api,
@@ -142,6 +151,9 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["nav_items"] = labels.nav_items
     app.jinja_env.globals["district_options"] = [(d.name, d.value) for d in District]
+    from employerpool.services import oidc
+
+    app.jinja_env.globals["sso_enabled"] = oidc.enabled
 
 
 def register_security_headers(app: Flask) -> None:

@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(retention_group)
     app.cli.add_command(tokens_group)
+    app.cli.add_command(partners_group)
 
 
 @click.group("seed", cls=AppGroup)
@@ -219,3 +220,64 @@ def retention_run(dry_run: bool) -> None:
         f"Erased {done['candidates']} candidates; cleared {done['proposals']} proposals "
         f"({done['notes']} notes)."
     )
+
+
+@click.group("partners", cls=AppGroup)
+def partners_group() -> None:
+    """Partner organisations (NAV offices, districts, IMDi, Oslo VO)."""
+
+
+@partners_group.command("create")
+@click.option("--name", required=True, help="For example «NAV Alna».")
+@click.option(
+    "--kind", required=True, type=click.Choice(["nav", "district", "imdi", "adult_education"])
+)
+@click.option(
+    "--district",
+    type=click.Choice(["Alna", "Bjerke", "Grorud", "Stovner", "other_oslo"]),
+    help="The district it serves, if one.",
+)
+@click.option(
+    "--programme",
+    "programmes",
+    multiple=True,
+    type=click.Choice(["KVP", "Intro", "Jobbsjansen", "YNO", "AMO", "other"]),
+    help="A programme the partner runs (repeat for several).",
+)
+@click.option(
+    "--sso-only", is_flag=True, help="Staff sign in through single sign-on only (no passwords)."
+)
+def create_partner_command(name, kind, district, programmes, sso_only):
+    """Add a partner organisation."""
+    from employerpool.models.enums import District, PartnerKind, Programme
+    from employerpool.services.accounts import AccountError
+    from employerpool.services.partners import create_partner
+
+    try:
+        partner = create_partner(
+            name,
+            PartnerKind[kind],
+            District[district] if district else None,
+            [Programme[p] for p in programmes],
+            password_login=not sso_only,
+        )
+    except AccountError as error:
+        raise click.BadParameter(error.message, param_hint="--name") from None
+    db.session.commit()
+    click.echo(f"Partner {partner.id} created: {partner.name}")
+
+
+@partners_group.command("list")
+def list_partners_command():
+    """List the partners: id, name, kind, district, programmes, sign-in and status."""
+    from employerpool.services.partners import all_partners
+
+    for p in all_partners():
+        programmes = ",".join(x.name for x in p.programmes) or "-"
+        sign_in = "password+sso" if p.password_login else "sso-only"
+        status = "active" if p.active else "inactive"
+        district = p.district.name if p.district else "-"
+        click.echo(
+            f"{p.id:>4}  {p.name:<32} {p.kind.name:<16} {district:<11} {programmes:<24} "
+            f"{sign_in:<12} {status}"
+        )

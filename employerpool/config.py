@@ -64,6 +64,39 @@ class BaseConfig:
     LOG_LEVEL = "INFO"
     # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     TRUSTED_PROXIES = 0
+    # E-mail (services/mail.py): SMTP when MAIL_SERVER is set, else .eml files in MAIL_OUTBOX
+    # (development: instance/outbox/). Sent on a background thread after the commit.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "Arbeidsgiverpool Groruddalen <ikke-svar@localhost>"
+    MAIL_OUTBOX: str | None = None
+    MAIL_ASYNC = True
+    # "Glemt passord?": the link's lifetime; requests per e-mail address (known or not) and per
+    # client address within the window; every answer takes at least MIN_SECONDS, so that its
+    # timing does not tell whether the address has an account.
+    PASSWORD_RESET_MINUTES = 30
+    PASSWORD_RESET_PER_EMAIL = 3
+    PASSWORD_RESET_PER_CLIENT = 20
+    PASSWORD_RESET_WINDOW_SECONDS = 3600
+    PASSWORD_RESET_MIN_SECONDS = 0.4
+    # Two-factor sign-in (TOTP): required for these roles when REQUIRE_2FA is on; anyone else
+    # may opt in. A half-finished sign-in (password given, code not yet) lasts this long.
+    REQUIRE_2FA = False
+    TWO_FACTOR_ROLES = ("admin", "coordinator", "counsellor")
+    TWO_FACTOR_PENDING_SECONDS = 300
+    TOTP_ISSUER = "Arbeidsgiverpool Groruddalen"
+    # Single sign-on through OpenID Connect (off while OIDC_ISSUER is unset). The identity
+    # provider of NAV and Oslo kommune (Entra ID) enforces its own multi-factor sign-in, so an
+    # OIDC login counts as two-factor unless OIDC_COUNTS_AS_2FA is off.
+    OIDC_ISSUER: str | None = None
+    OIDC_CLIENT_ID: str | None = None
+    OIDC_CLIENT_SECRET: str | None = None
+    OIDC_SCOPES = "openid email profile"
+    OIDC_COUNTS_AS_2FA = True
 
     @classmethod
     def from_environment(cls, instance_path: str) -> dict:
@@ -80,11 +113,45 @@ class BaseConfig:
                 int(os.environ["TRUSTED_PROXIES"]) if os.environ.get("TRUSTED_PROXIES") else None
             ),
             **{name: _whole_number_env(name) for name in ENV_NUMBERS},
+            **{name: os.environ.get(name) for name in ENV_TEXTS},
+            **{name: _flag_env(name) for name in ENV_FLAGS},
         }
 
 
-# Periods operators set per deployment (days, minutes).
-ENV_NUMBERS = ("RETENTION_INACTIVE_DAYS", "PROPOSAL_RETENTION_DAYS", "SESSION_IDLE_MINUTES")
+# Periods operators set per deployment (days, minutes), and the mail server's port.
+ENV_NUMBERS = (
+    "RETENTION_INACTIVE_DAYS",
+    "PROPOSAL_RETENTION_DAYS",
+    "SESSION_IDLE_MINUTES",
+    "MAIL_PORT",
+)
+# Mail and single sign-on settings taken from the environment as they are.
+ENV_TEXTS = (
+    "MAIL_SERVER",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER",
+    "MAIL_OUTBOX",
+    "OIDC_ISSUER",
+    "OIDC_CLIENT_ID",
+    "OIDC_CLIENT_SECRET",
+    "OIDC_SCOPES",
+)
+# On/off settings: 1/true/yes/on or 0/false/no/off.
+ENV_FLAGS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "REQUIRE_2FA", "OIDC_COUNTS_AS_2FA")
+
+
+def _flag_env(name: str) -> bool | None:
+    """An optional on/off setting from the environment (None when unset)."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return None
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be on or off (1/0, true/false), not {raw!r}")
 
 
 def _whole_number_env(name: str) -> int | None:
@@ -121,6 +188,9 @@ class ProductionConfig(BaseConfig):
 
     ENV_NAME = "production"
     DEBUG = False
+    # Staff read sensitive personal data: a password alone is not enough (REQUIRE_2FA=0 to
+    # turn off, e.g. where every partner signs in through single sign-on).
+    REQUIRE_2FA = True
     SESSION_COOKIE_SECURE = True
     # The __Host- prefix makes browsers refuse the cookie unless it is Secure, for this host
     # only and for every path (no subdomain can set or shadow it).
@@ -152,6 +222,8 @@ def load_config(app, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    if env == "development" and not app.config.get("MAIL_OUTBOX"):
+        app.config["MAIL_OUTBOX"] = os.path.join(app.instance_path, "outbox")
     if not app.config.get("SECRET_KEY"):
         if env == "production":
             raise ConfigError("SECRET_KEY must be set in production")

@@ -100,15 +100,38 @@ class NorwegianDecimalField(DecimalField):
         super().process_formdata(valuelist)
 
 
+class PasswordRules:
+    """NSM's password rules (services/passwords.py): length, and not a common password.
+
+    The form may say whose password it is with `password_context = {"email": ..., "name": ...}`
+    (set by the view), or carry `email` and `name` fields.
+    """
+
+    def __call__(self, form, field) -> None:
+        from employerpool.services.passwords import problem
+
+        context = dict(getattr(form, "password_context", None) or {})
+        for key in ("email", "name"):
+            if key not in context and key in form and isinstance(form[key].data, str):
+                context[key] = form[key].data
+        message = problem(field.data or "", email=context.get("email"), name=context.get("name"))
+        if message is not None:
+            raise StopValidation(str(message))
+
+
 def new_password_field(label=None) -> PasswordField:
-    """A new password: at least 10 characters (a sentence one remembers is encouraged)."""
+    """A new password: at least 10 characters and not a common one (NSM's guidance)."""
     return PasswordField(
         label or _l("Nytt passord"),
         validators=[
             DataRequired(_l("Velg et passord.")),
             Length(min=10, max=200, message=_l("Passordet må ha minst 10 tegn.")),
+            PasswordRules(),
         ],
-        description=_l("Minst 10 tegn. Bruk gjerne en setning du husker."),
+        description=_l(
+            "Minst 10 tegn. Bruk gjerne en setning du husker; lengde betyr mer enn spesialtegn. "
+            "Vanlige passord blir avvist."
+        ),
         render_kw={"autocomplete": "new-password"},
     )
 

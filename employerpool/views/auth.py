@@ -18,7 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user, user_logged_in
+from flask_login import current_user, login_required, logout_user, user_logged_in
 
 from employerpool.extensions import db
 from employerpool.forms.auth import LoginForm, SetPasswordForm
@@ -33,6 +33,8 @@ from employerpool.services.auth import (
     set_password,
     use_set_password_token,
 )
+from employerpool.services.sessions import end_all_sessions
+from employerpool.views import account
 
 bp = Blueprint("auth", __name__)
 
@@ -64,12 +66,13 @@ def login():
             return response
     if form.validate_on_submit():
         user, reason = authenticate(form.email.data, form.password.data)
+        if user is not None and not account.password_login_allowed(user):
+            # Told only after the right password: the partner signs in through single sign-on.
+            error = _("Partneren din bruker innlogging med organisasjonskonto. Bruk knappen under.")
+            return render_template("auth/login.html", form=form, error=error), 400
         if user is not None:
-            session.clear()
-            login_user(user)  # _stamp_session starts the idle and absolute clocks
-            session.permanent = True
-            target = form.next.data
-            return redirect(target if is_safe_next(target) else url_for("main.home"))
+            # Logs in, or asks for the second factor first (views/account.py).
+            return account.start_session(user, form.next.data)
         record_login_failure(request.remote_addr)
         if reason == "locked":
             error = _(
@@ -162,10 +165,22 @@ def set_password_view(token: str):
     if record is None:
         abort(404)
     form = SetPasswordForm()
+    form.password_context = {"email": record.user.email, "name": record.user.name}
     if form.validate_on_submit():
         if not use_set_password_token(record):
             abort(404)  # used by another request a moment ago
         set_password(record.user, form.password.data)
+        # A new password ends every session of the user (someone else may have had the old).
+        end_all_sessions(record.user)
+        record.user.failed_logins = 0
+        record.user.locked_until = None
+        audit.record(
+            AuditAction.update,
+            "user",
+            record.user.id,
+            user=record.user,
+            detail={"event": "password_set", "link": record.purpose},
+        )
         db.session.commit()
         flash(_("Passordet er lagret. Du kan nå logge inn."), "success")
         return redirect(url_for("auth.login"))
