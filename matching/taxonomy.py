@@ -26,7 +26,7 @@ from importlib import resources
 import numpy as np
 import scipy.sparse as sp
 
-from .text import title_variants
+from .reader import Reading, TitleReader
 from .vocabulary import TermMatch, Vocabulary
 
 __all__ = ["Taxonomy", "load_taxonomy", "RELATEDNESS"]
@@ -61,6 +61,18 @@ class TitleMatch:
     groups: tuple[int, ...]
     label: str
     similarity: float
+    #: evidence weight (0–1] per concept, occupations then groups; empty: all 1
+    weights: tuple[float, ...] = ()
+    #: how the title was read ("exact", "compound", "generic", "fuzzy"; "" when not found)
+    route: str = ""
+
+    def weight_of(self) -> list[tuple[bool, int, float]]:
+        """``(is_group, concept, weight)`` for every concept of the match."""
+        ws = self.weights or (1.0,) * (len(self.occupations) + len(self.groups))
+        n = len(self.occupations)
+        return [(False, o, ws[i]) for i, o in enumerate(self.occupations)] + [
+            (True, g, ws[n + i]) for i, g in enumerate(self.groups)
+        ]
 
     @property
     def found(self) -> bool:
@@ -136,6 +148,8 @@ class Taxonomy:
                     labels.append(head)
                     concepts.append(self.n_occ + g)
         self.titles = Vocabulary(labels, concepts, max_edits=0.15)
+        #: reads real titles and free text (stemming, compounds, nynorsk, senses by prior)
+        self.reader = TitleReader(self, occ_rows, group_rows)
 
         raw = resources.files(__package__).joinpath("data", "occupation_skills.npz").read_bytes()
         with np.load(io.BytesIO(raw)) as rel:
@@ -184,20 +198,22 @@ class Taxonomy:
         return self.skills.lookup_many(terms)
 
     def resolve_titles(self, titles: list[str]) -> list[TitleMatch]:
-        """Resolve job titles to occupations or unit groups, trying cleaned variants in turn."""
-        variants = [title_variants(t) for t in titles]
-        flat = [v for vs in variants for v in vs]
-        matches = iter(self.titles.lookup_many(flat))
-        out = []
-        for vs in variants:
-            best: TitleMatch | None = None
-            for m in (next(matches) for _ in vs):
-                if best is None and m.concepts:
-                    occs = tuple(c for c in m.concepts if c < self.n_occ)
-                    groups = tuple(c - self.n_occ for c in m.concepts if c >= self.n_occ)
-                    best = TitleMatch(occs, groups, m.label, m.similarity)
-            out.append(best or TitleMatch((), (), "", 0.0))
-        return out
+        """Resolve job titles to occupations or unit groups (see :class:`TitleReader`)."""
+        return [self._title_match(self.reader.read(t)) for t in titles]
+
+    def _title_match(self, reading: Reading) -> TitleMatch:
+        weights = self.reader.weights(reading)
+        if not weights:
+            return TitleMatch((), (), "", 0.0)
+        best = max(weights.values())
+        kept = sorted((c for c, w in weights.items() if w >= 0.5 * best))
+        occs = tuple(c for c in kept if c < self.n_occ)
+        groups = tuple(c - self.n_occ for c in kept if c >= self.n_occ)
+        ws = tuple(weights[c] / best for c in (*occs, *(self.n_occ + g for g in groups)))
+        hits = [h for h in reading.hits if not h.context] or list(reading.hits)
+        label = ", ".join(dict.fromkeys(h.phrase for h in hits))
+        route = min((h.route for h in hits), key=("exact", "compound", "fuzzy", "generic").index)
+        return TitleMatch(occs, groups, label, round(reading.confidence, 6), ws, route)
 
     def resolve_title(self, title: str) -> TitleMatch:
         """Resolve one job title (see :meth:`resolve_titles`)."""

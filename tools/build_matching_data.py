@@ -21,8 +21,10 @@ Files written:
 ``occupation_skills.npz``
     ESCO occupation–skill relations as index arrays (occupation, skill, essential flag).
 ``styrk.tsv.gz``
-    STYRK-08 unit groups: code, names (SSB via the crosswalk, NAV's group name) and the NAV
-    occupation titles recorded under the ISCO-08 based codes.
+    STYRK-08 unit groups: code, names (SSB via the crosswalk, NAV's group name), the NAV
+    occupation titles recorded under the ISCO-08 based codes, and NAV's mean yearly count of
+    job seekers in the group over those years (the matcher's frequency prior for ambiguous
+    titles: common jobs win over rare ones).
 """
 
 from __future__ import annotations
@@ -139,10 +141,16 @@ def read_crosswalk(path: Path) -> tuple[dict[str, set[str]], dict[str, set[str]]
     return labels, codes, names
 
 
-def read_nav(path: Path) -> tuple[dict[str, set[str]], dict[str, str]]:
-    """Return NAV titles and NAV group names per STYRK-08 code (ISCO-08 based rows only)."""
+def read_nav(path: Path) -> tuple[dict[str, set[str]], dict[str, str], dict[str, float]]:
+    """Return NAV titles, group names and mean yearly job seekers per STYRK-08 code.
+
+    Only the ISCO-08 based rows count.  Cells NAV suppressed (``*``: under four persons) count
+    as two.
+    """
     titles: dict[str, set[str]] = defaultdict(set)
     names: dict[str, str] = {}
+    seekers: dict[str, int] = defaultdict(int)
+    years: set[str] = set()
     with path.open(encoding="utf-8-sig") as fh:
         for row in csv.DictReader(fh, delimiter=";"):
             code = (row.get("yrkeskode") or "").strip()
@@ -155,7 +163,11 @@ def read_nav(path: Path) -> tuple[dict[str, set[str]], dict[str, str]]:
                 names[code] = name
             for t in split_titles(row.get("yrkesbetegnelse") or ""):
                 titles[code].add(clean(t))
-    return titles, names
+            count = (row.get("antall_arbeidssokere") or "").strip()
+            seekers[code] += int(count) if count.isdigit() else 2
+            years.add(row.get("aar") or "")
+    mean = {code: total / max(len(years), 1) for code, total in seekers.items()}
+    return titles, names, mean
 
 
 def read_seed_skills(path: Path) -> dict[str, set[str]]:
@@ -199,7 +211,7 @@ def main() -> None:
     skill_rows = read_zip_csv(src / ESCO_CLASSIFICATION, "skills_en.csv")
     rel_rows = read_zip_csv(src / ESCO_RELATIONS, "occupationSkillRelations.csv")
     no_labels, styrk_codes, ssb_names = read_crosswalk(src / CROSSWALK)
-    nav_titles, nav_names = read_nav(src / NAV_TITLES)
+    nav_titles, nav_names, nav_seekers = read_nav(src / NAV_TITLES)
     seed = read_seed_skills(SEED_SKILLS)
 
     occs = sorted(
@@ -261,9 +273,14 @@ def main() -> None:
     for code in codes:
         names = [n for n in (ssb_names.get(code), nav_names.get(code)) if n]
         rows.append(
-            [code, "|".join(dict.fromkeys(names)), "|".join(sorted(nav_titles.get(code, ())))]
+            [
+                code,
+                "|".join(dict.fromkeys(names)),
+                "|".join(sorted(nav_titles.get(code, ()))),
+                f"{nav_seekers.get(code, 0.0):.1f}",
+            ]
         )
-    write_tsv_gz(out / "styrk.tsv.gz", ["code", "names", "titles"], rows)
+    write_tsv_gz(out / "styrk.tsv.gz", ["code", "names", "titles", "jobseekers"], rows)
 
     seed_note = (
         "- **Norwegian skill labels** from the project's own `seed/vocabulary/skills.csv`, "
