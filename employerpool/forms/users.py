@@ -36,7 +36,9 @@ class UserEditForm(FlaskForm):
     name = StringField(
         _l("Navn"), validators=[DataRequired(_l("Skriv inn navnet.")), Length(max=120)]
     )
-    role = SelectField(_l("Rolle"), validators=[DataRequired(_l("Velg en rolle."))])
+    role = SelectField(
+        _l("Rolle"), validators=[DataRequired(_l("Velg en rolle."))], validate_choice=False
+    )
     partner_id = SelectField(
         _l("Partner"), description=_l("Alle ansatte hører til én partner."), validate_choice=False
     )

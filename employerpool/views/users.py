@@ -126,10 +126,8 @@ def _action(user_id: int, do, message: str):
         result = do(user)
     except AccountError as error:
         db.session.rollback()
-        edit = _edit_form(user)
-        edit.form_errors.append(error.message)
         flash(error.message, "error")
-        return _render_detail(user, edit, 400)
+        return _render_detail(user, _edit_form(user), 400)
     db.session.commit()
     if isinstance(result, str):  # a new link: shown once, also sent by e-mail
         return _render_detail(user, _edit_form(user), link=result)

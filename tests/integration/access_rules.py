@@ -183,6 +183,32 @@ RULES: list[Rule] = [
     Rule("admin.audit_log", "GET", expect(["admin"])),
     Rule("admin.candidate_audit_export", "GET", expect(["admin"]), params=CANDIDATE),
     *get_and_post("tokens.index", expect(["admin"])),
+    # Accounts (issue 17): user administration for admins and coordinators (own partner).
+    Rule("users.index", "GET", expect(MANAGEMENT)),
+    *get_and_post("users.detail", expect(MANAGEMENT), params={"user_id": "invited_user"}),
+    Rule(
+        "users.detail",
+        "GET",
+        expect(["admin"], coordinator=NOT_FOUND),
+        params={"user_id": "other_counsellor"},
+        variant="other partner",
+    ),
+    *post_only("users.deactivate", expect(MANAGEMENT), params={"user_id": "invited_user"}),
+    *post_only("users.reactivate", expect(MANAGEMENT), params={"user_id": "invited_user"}),
+    *post_only("users.send_link", expect(MANAGEMENT), params={"user_id": "invited_user"}),
+    *post_only("users.reset_two_factor", expect(["admin"]), params={"user_id": "invited_user"}),
+    *get_and_post("partners.index", expect(["admin"])),
+    *get_and_post("partners.edit", expect(["admin"]), params={"partner_id": "other_partner"}),
+    *post_only("partners.set_active", expect(["admin"]), params={"partner_id": "other_partner"}),
+    # The second sign-in step needs a password step just before: everyone else is sent back.
+    *get_and_post("account.second_factor", everyone(LOGIN)),
+    *get_and_post("account.two_factor", expect(SIGNED_IN)),
+    Rule("account.index", "GET", expect(SIGNED_IN)),
+    *post_only("account.disable_two_factor", expect([])),
+    *get_and_post("account.forgot_password", everyone(ALLOW)),
+    # Single sign-on is off unless OIDC_ISSUER is set (tests/integration/test_oidc.py).
+    Rule("account.oidc_login", "GET", everyone(NOT_FOUND)),
+    Rule("account.oidc_callback", "GET", everyone(NOT_FOUND)),
     *post_only("tokens.revoke_token", expect(["admin"]), params={"token_id": "api_token"}),
     # --- employers --------------------------------------------------------------------------
     Rule("employers.index", "GET", STAFF_ONLY),
@@ -794,6 +820,7 @@ def build_world() -> World:
         "api_token": api_token.id,
         "new_orgnr": next(numbers),  # valid, and no employer has it
         "other_counsellor": other_counsellor.id,
+        "invited_user": invited.id,
     }
     return World(ids=ids, users=users, password_token=password_token)
 
