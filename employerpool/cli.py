@@ -253,17 +253,19 @@ def create_partner_command(name, kind, district, programmes, sso_only):
     from employerpool.services.accounts import AccountError
     from employerpool.services.partners import create_partner
 
-    try:
-        partner = create_partner(
-            name,
-            PartnerKind[kind],
-            District[district] if district else None,
-            [Programme[p] for p in programmes],
-            password_login=not sso_only,
-        )
-    except AccountError as error:
-        raise click.BadParameter(error.message, param_hint="--name") from None
-    db.session.commit()
+    # A request context for the (bokmål) messages and the audit trail's anonymous actor.
+    with current_app.test_request_context():
+        try:
+            partner = create_partner(
+                name,
+                PartnerKind[kind],
+                District[district] if district else None,
+                [Programme[p] for p in programmes],
+                password_login=not sso_only,
+            )
+        except AccountError as error:
+            raise click.BadParameter(error.message, param_hint="--name") from None
+        db.session.commit()
     click.echo(f"Partner {partner.id} created: {partner.name}")
 
 

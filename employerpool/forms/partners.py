@@ -35,7 +35,11 @@ class PartnerForm(FlaskForm):
         choices=[("", "")] + [(k.name, v) for k, v in KIND_LABELS.items()],
         validators=[DataRequired(_l("Velg hva slags partner det er."))],
     )
-    district = SelectField(_l("Bydel (valgfritt)"), choices=choices(District, blank="–"))
+    district = SelectField(
+        _l("Bydel (valgfritt)"),
+        choices=choices(District, blank="–"),
+        filters=[lambda value: value or ""],
+    )
     programmes = CheckboxListField(
         _l("Programmer partneren driver"), choices=[(p.name, label(p)) for p in Programme]
     )
