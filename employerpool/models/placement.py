@@ -23,7 +23,7 @@ class Placement(TimestampMixin, Base):
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"), index=True)
     vacancy_id: Mapped[int | None] = mapped_column(ForeignKey("vacancy.id"))
     # One placement per match: the database refuses a second "started" (services.matches).
-    match_id: Mapped[int | None] = mapped_column(ForeignKey("match.id"), unique=True)
+    match_id: Mapped[int | None] = mapped_column(ForeignKey("match.id"), unique=True, index=True)
     type: Mapped[PlacementType] = mapped_column(enum_column(PlacementType))
     title: Mapped[str] = mapped_column(String(200))
     occupation_label: Mapped[str | None] = mapped_column(String(200))

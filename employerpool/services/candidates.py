@@ -13,7 +13,6 @@ from employerpool.models import (
     DesiredOccupation,
     Experience,
     Occupation,
-    Skill,
     User,
     now_utc,
 )
@@ -29,6 +28,7 @@ from employerpool.models.enums import (
     Programme,
 )
 from employerpool.services import audit
+from employerpool.services.skills import skills_for
 
 SIMPLE_FIELDS = (
     "first_name",
@@ -62,27 +62,6 @@ def split_list(text: str | None, limit: int = 200) -> list[str]:
         if value and value.casefold() not in seen:
             seen.add(value.casefold())
             out.append(value)
-    return out
-
-
-def skills_for(labels: list[str]) -> list[Skill]:
-    """Skills from the vocabulary, adding unknown labels (matched case-insensitively)."""
-    if not labels:
-        return []
-    known = {
-        s.label.casefold(): s
-        for s in db.session.scalars(
-            select(Skill).where(db.func.lower(Skill.label).in_([x.casefold() for x in labels]))
-        )
-    }
-    out = []
-    for label in labels:
-        skill = known.get(label.casefold())
-        if skill is None:
-            skill = Skill(label=label)
-            db.session.add(skill)
-            known[label.casefold()] = skill
-        out.append(skill)
     return out
 
 

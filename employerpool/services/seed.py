@@ -62,6 +62,7 @@ from employerpool.models.enums import (
     SizeBand,
     VacancyStatus,
 )
+from employerpool.models.vocabulary import label_key
 
 log = logging.getLogger(__name__)
 
@@ -347,6 +348,7 @@ def seed_demo(
             skill_insert.append(
                 {
                     "label": row["skill_nb"],
+                    "label_key": label_key(row["skill_nb"]),
                     "esco_uri": row["esco_uri"] or None,
                     "domain": row["domain"] or None,
                 }

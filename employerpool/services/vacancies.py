@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from employerpool.extensions import db
-from employerpool.models import Occupation, Skill, Vacancy, VacancyEvent, VacancySkill
+from employerpool.models import Occupation, Vacancy, VacancyEvent, VacancySkill
 from employerpool.models.enums import (
     ApprovalStatus,
     AuditAction,
@@ -18,6 +18,7 @@ from employerpool.models.enums import (
 )
 from employerpool.models.user import User
 from employerpool.services import audit
+from employerpool.services.skills import skills_for
 
 VS = VacancyStatus
 
@@ -89,22 +90,6 @@ def occupation_code(label: str | None) -> str | None:
         .order_by(Occupation.id)
         .limit(1)
     )
-
-
-def skills_for(labels: list[str]) -> list[Skill]:
-    """The Skill rows for `labels`, adding terms the vocabulary does not know yet."""
-    found: list[Skill] = []
-    for text in labels:
-        skill = db.session.scalar(
-            select(Skill).where(func.lower(Skill.label) == text.lower()).order_by(Skill.id).limit(1)
-        )
-        if skill is None:
-            skill = Skill(label=text[:200])
-            db.session.add(skill)
-            db.session.flush()
-        if skill not in found:
-            found.append(skill)
-    return found
 
 
 def values_from_form(form) -> dict:

@@ -13,12 +13,20 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
+from employerpool import create_app
 from employerpool.extensions import db
 from employerpool.models import MatchEvent, Placement, now_utc
 from employerpool.models.enums import ConsentScope, MatchOutcome, MatchStatus, Role
 from employerpool.services import matches
-from employerpool import create_app
-from tests.conftest import CSRF_RE, PASSWORD, IsolatedClient, _empty_all_tables, login
+from tests.conftest import (
+    CSRF_RE,
+    PASSWORD,
+    IsolatedClient,
+    _empty_all_tables,
+    login,
+    post_form,
+)
+from tests.integration.test_vacancies_form import need_data
 
 
 @pytest.fixture
@@ -270,3 +278,63 @@ def test_a_set_password_link_sets_one_password_when_posted_in_parallel(app, make
     for i in range(5):
         response = login(app.test_client(), email, f"nytt passord nummer {i}")
         assert (response.status_code == 302) is (i == winner)
+
+
+# --- get-or-create survives simultaneous creators ----------------------------------------
+
+UNICODE_LABELS = ["Straße-fag", "İnşaat", "ﬁlering", "Økonomi"]
+
+
+def _skill_rows(label: str) -> int:
+    from employerpool.models import Skill
+
+    return db.session.scalar(
+        select(func.count(Skill.id)).where(
+            Skill.label.in_([label, label.upper(), label.lower(), label.casefold()])
+        )
+    )
+
+
+@pytest.mark.parametrize("label", UNICODE_LABELS)
+def test_a_label_typed_twice_reuses_one_skill(app, label):
+    from employerpool.services import candidates, vacancies
+
+    first = vacancies.skills_for([label])
+    db.session.commit()
+    again = [
+        vacancies.skills_for([label]),
+        candidates.skills_for([label]),
+        vacancies.skills_for([label.upper()]),
+        candidates.skills_for([label.casefold()]),
+    ]
+    db.session.commit()
+    assert all([s.id for s in found] == [first[0].id] for found in again)
+    assert _skill_rows(label) == 1
+
+
+@pytest.mark.parametrize("label", UNICODE_LABELS)
+def test_a_label_typed_twice_through_the_need_form_is_no_error(client, make_user, label):
+    user = make_user(Role.employer)
+    login(client, user.email)
+    data = need_data(required_skills=label)
+    for _ in range(2):
+        response = post_form(client, "/vacancies/new", data)
+        assert response.status_code in (302, 303), response.get_data(as_text=True)[:2000]
+    assert _skill_rows(label) == 1
+
+
+def test_simultaneous_creators_of_one_skill_make_one_row(app):
+    from employerpool.services import candidates, vacancies
+
+    label = "Helt ny ferdighet ÆØÅ"
+
+    def act(i, _):
+        with app.app_context():
+            service = vacancies if i % 2 else candidates
+            (skill,) = service.skills_for([label if i % 3 else label.upper()])
+            db.session.commit()
+            return skill.id
+
+    ids = race(8, lambda i: None, act)
+    assert len(set(ids)) == 1
+    assert _skill_rows(label) == 1
