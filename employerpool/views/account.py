@@ -60,6 +60,13 @@ def enforce_session():
     if request.blueprint == "api" or request.endpoint == "static":
         return None
     if not current_user.is_authenticated:
+        if "_user_id" in session:
+            # The session's user was deactivated (Flask-Login counts an inactive user as not
+            # signed in): end the session with a word rather than a bare login page.
+            logout_user()
+            session.clear()
+            flash(_("Du er logget ut. Logg inn igjen for å fortsette."), "info")
+            return redirect(url_for("auth.login"))
         return None
     if not sessions.is_current(current_user):
         audit.record(

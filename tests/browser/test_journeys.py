@@ -151,6 +151,7 @@ def test_admin_creates_a_user_reads_the_audit_trail_and_manages_tokens(module_li
 
     # Users: a new counsellor gets a one-time link and sets a password with it.
     nav(admin, "Brukere")
+    admin.get_by_role("link", name="Ny bruker").click()
     admin.get_by_label("Navn").fill("Tora Tastatur")
     admin.get_by_label("E-postadresse").fill("tora.tastatur@demo.no")
     admin.get_by_label("Rolle").select_option(label="Veileder")
