@@ -51,6 +51,7 @@ seed: db  ## Migrate the database and load the demo data (only into an empty dat
 
 run: translations seed  ## Install, migrate SQLite, load demo data once, serve on http://127.0.0.1:$(PORT)
 	@$(FLASK) seed logins
+	@echo "E-mail (password links) is not sent: it is written to $(CURDIR)/instance/outbox/"
 	@echo "Serving Arbeidsgiverpool Groruddalen on http://127.0.0.1:$(PORT)  (Ctrl+C stops)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
