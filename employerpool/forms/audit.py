@@ -40,6 +40,7 @@ OBJECT_TYPE_LABELS = {
     "competence_need": _l("Kompetansebehov"),
     "employer_contact": _l("Arbeidsgiverkontakt"),
     "user": _l("Bruker"),
+    "partner": _l("Partner"),
     "api_token": _l("API-nøkkel"),
     "employer_contact_report": _l("Kontaktrapport"),
     "outcome_report": _l("Resultatrapport"),
