@@ -208,6 +208,8 @@ def add_page_data(app) -> dict[str, object]:
             "need_id": need.id,
             "token": token,
             "contact_ids": contact_ids,
+            "user_id": newcomer.id,
+            "partner_id": newcomer.partner_id,
         }
         db.session.remove()
     return data

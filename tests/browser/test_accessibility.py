@@ -52,6 +52,9 @@ EXCLUDED = {
     "candidates.innsyn_json": "JSON download of a candidate's data (the HTML innsyn is checked)",
     "health.healthz": "JSON for load balancers",
     "health.readyz": "JSON for load balancers",
+    "account.oidc_login": "redirects to the identity provider (single sign-on is off here)",
+    "account.oidc_callback": "the identity provider's redirect back (single sign-on is off here)",
+    "account.second_factor": "only between the two sign-in steps: see test_two_step_sign_in_pages",
 }
 
 
@@ -70,6 +73,7 @@ VARIANTS = {
     "contacts.index": lambda p: [{}, {"employer_id": p["employer_id"]}],
     "employers.index": lambda p: [{}, {"approval": "pending"}],
     "admin.audit_log": lambda p: [{}, {"object_type": "candidate", "object_id": p["candidate_id"]}],
+    "users.index": lambda p: [{}, {"q": "ny", "status": "active"}],
 }
 
 # Pages checked in a state other than 200: the error pages themselves must be accessible.
@@ -248,5 +252,58 @@ def test_the_check_finds_a_planted_violation(module_live, browser):
         page.evaluate("() => document.querySelector('label[for=email]').remove()")
         found = {v["id"]: v["impact"] for v in axe_violations(page)}
         assert found.get("label") == "critical", found
+    finally:
+        context.close()
+
+
+def test_two_step_sign_in_pages(live, browser):
+    """The pages of two-step sign-in, which the sweep cannot reach: enrolment (QR code),
+    recovery codes, the code step and its error, with REQUIRE_2FA on as in production."""
+    import pyotp
+
+    base = live.url
+    live.app.config["REQUIRE_2FA"] = True
+    context = browser.new_context(locale="nb-NO", bypass_csp=True, viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        checked = []
+
+        def check(name: str) -> None:
+            result = PageResult("counsellor", name, page.url, "checked", status=200)
+            _check(page, result)
+            assert not result.violations, f"{name}: {result.violations}"
+            assert not result.overflow, f"{name}: {result.overflow}"
+            assert result.lang == "nb"
+            checked.append(name)
+
+        def password_step() -> None:
+            page.goto(base + "/login")
+            page.get_by_label("E-postadresse").fill(DEMO_LOGINS["counsellor"])
+            page.get_by_label("Passord").fill("demo")
+            page.get_by_role("button", name="Logg inn").click()
+
+        password_step()
+        page.wait_for_url(base + "/account/two-factor")
+        check("account.two_factor")
+        page.get_by_role("button", name="Slå på").click()
+        assert page.locator("#code-error").is_visible()
+        check("account.two_factor with an error")
+        secret = page.get_by_test_id("totp-secret").inner_text().replace(" ", "")
+        page.get_by_label("Kode fra appen").fill(pyotp.TOTP(secret).now())
+        page.get_by_role("button", name="Slå på").click()
+        check("recovery codes")
+        page.get_by_role("link", name="Fortsett").click()
+        page.get_by_role("button", name="Logg ut").click()
+        password_step()
+        page.wait_for_url(base + "/login/code")
+        check("account.second_factor")
+        page.get_by_label("Engangskode").fill("000000")
+        page.get_by_role("button", name="Logg inn").click()
+        assert page.locator("#code-error").is_visible()
+        check("account.second_factor with an error")
+        page.goto(base + "/forgot-password")
+        page.get_by_role("button", name="Send lenke").click()
+        check("account.forgot_password with an error")
+        assert len(checked) == 6
     finally:
         context.close()
