@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from employerpool.extensions import db
 from employerpool.models import (
@@ -172,14 +173,24 @@ def register_employer(
             name=contact.name, title=contact.title, email=contact.email, phone=contact.phone
         )
     )
-    db.session.add(employer)
     user = token = None
-    if wants_user:
-        user = User(email=contact.email, name=contact.name, role=Role.employer, employer=employer)
-        if password is not None:
-            set_password(user, password)
-        db.session.add(user)
-    db.session.flush()
+    try:
+        # A savepoint: when another request registers the same organisation (or address) at
+        # the same moment, the unique keys refuse the second, and it reads what won.
+        with db.session.begin_nested():
+            db.session.add(employer)
+            if wants_user:
+                user = User(
+                    email=contact.email, name=contact.name, role=Role.employer, employer=employer
+                )
+                if password is not None:
+                    set_password(user, password)
+                db.session.add(user)
+    except IntegrityError:
+        existing = find_by_orgnr(orgnr)
+        if existing is not None:
+            raise DuplicateOrganisation(existing) from None
+        raise EmailTaken from None
     if invite and user is not None:
         token = issue_set_password_token(user)
     audit.record(

@@ -226,9 +226,12 @@ def create(
     reasons: list | None = None,
     status: MatchStatus = MS.suggested,
 ) -> Match:
-    """Create a match with its first event (and audit event); the caller commits."""
+    """Create a match with its first event (and audit event); the caller commits.
+
+    When someone else created it a moment ago, returns theirs (see `get_or_create`).
+    """
     (match,) = create_suggested(vacancy_id, [(candidate_id, score, components, reasons)], actor)
-    if status is not MS.suggested:
+    if status is not MS.suggested and match.status is not status:
         change(match, status, actor)
     return match
 
@@ -239,35 +242,84 @@ def create_suggested(
     actor: User | None,
 ) -> list[Match]:
     """Create suggested matches, (candidate id, score, components, reasons) each, with their
-    first events and audit events as `create` does, in one flush; the caller commits."""
-    created = []
-    for candidate_id, score, components, reasons in picks:
-        match = Match(
-            vacancy_id=vacancy_id,
-            candidate_id=candidate_id,
-            score=score,
-            components=components,
-            reasons=reasons,
-            status=MS.suggested,
-            created_by_id=actor.id if actor is not None else None,
-        )
-        match.events.append(
-            MatchEvent(
-                actor_id=actor.id if actor is not None else None,
-                axis="status",
-                from_value=None,
-                to_value=MS.suggested.name,
-            )
-        )
-        db.session.add(match)
-        created.append(match)
-    db.session.flush()  # one multi-row INSERT per table instead of a flush per match
+    first events and audit events as `create` does, in one flush; the caller commits.
+
+    A candidate already in the pipeline for the need (created a moment ago by someone else:
+    the database's unique key says so) is not created twice; its existing match is returned.
+    """
+    try:
+        with db.session.begin_nested():
+            created = [_new_match(vacancy_id, pick, actor) for pick in picks]
+            db.session.flush()  # one multi-row INSERT per table instead of a flush per match
+    except IntegrityError:
+        # Someone else created one of them since we looked: one at a time, keeping theirs.
+        return [get_or_create(vacancy_id, pick[0], actor, *pick[1:])[0] for pick in picks]
     for match in created:
-        audit.record(
-            AuditAction.create,
-            "match",
-            match.id,
-            detail={"vacancy_id": vacancy_id, "candidate_id": match.candidate_id},
-            user=actor,
-        )
+        _audit_created(match, actor)
     return created
+
+
+def get_or_create(
+    vacancy_id: int,
+    candidate_id: int,
+    actor: User | None,
+    score: float | None = None,
+    components: dict | None = None,
+    reasons: list | None = None,
+) -> tuple[Match, bool]:
+    """The match of `candidate_id` for `vacancy_id`, created (suggested) if there is none;
+    returns (match, created). Safe when several requests create it at once: the unique key
+    on (vacancy, candidate) lets one win, and the others read the winner's row. The caller
+    commits."""
+    match = _existing(vacancy_id, candidate_id)
+    if match is not None:
+        return match, False
+    try:
+        with db.session.begin_nested():
+            match = _new_match(vacancy_id, (candidate_id, score, components, reasons), actor)
+            db.session.flush()
+    except IntegrityError:
+        return _existing(vacancy_id, candidate_id), False
+    _audit_created(match, actor)
+    return match, True
+
+
+def _existing(vacancy_id: int, candidate_id: int) -> Match | None:
+    return db.session.scalar(
+        select(Match).where(Match.vacancy_id == vacancy_id, Match.candidate_id == candidate_id)
+    )
+
+
+def _new_match(
+    vacancy_id: int, pick: tuple[int, float | None, dict | None, list | None], actor: User | None
+) -> Match:
+    candidate_id, score, components, reasons = pick
+    match = Match(
+        vacancy_id=vacancy_id,
+        candidate_id=candidate_id,
+        score=score,
+        components=components,
+        reasons=reasons,
+        status=MS.suggested,
+        created_by_id=actor.id if actor is not None else None,
+    )
+    match.events.append(
+        MatchEvent(
+            actor_id=actor.id if actor is not None else None,
+            axis="status",
+            from_value=None,
+            to_value=MS.suggested.name,
+        )
+    )
+    db.session.add(match)
+    return match
+
+
+def _audit_created(match: Match, actor: User | None) -> None:
+    audit.record(
+        AuditAction.create,
+        "match",
+        match.id,
+        detail={"vacancy_id": match.vacancy_id, "candidate_id": match.candidate_id},
+        user=actor,
+    )

@@ -338,3 +338,78 @@ def test_simultaneous_creators_of_one_skill_make_one_row(app):
     ids = race(8, lambda i: None, act)
     assert len(set(ids)) == 1
     assert _skill_rows(label) == 1
+
+
+def _match_rows(vacancy_id: int, candidate_id: int) -> int:
+    from employerpool.models import Match
+
+    return db.session.scalar(
+        select(func.count(Match.id)).where(
+            Match.vacancy_id == vacancy_id, Match.candidate_id == candidate_id
+        )
+    )
+
+
+def test_simultaneous_creators_of_one_match_through_the_api_make_one_row(
+    app, make_vacancy, make_candidate, make_user, bearer
+):
+    counsellor = make_user(Role.counsellor)
+    candidate = make_candidate(consents=(ConsentScope.employers,), partner=counsellor.partner)
+    vacancy = make_vacancy()
+    body = {"vacancy_id": vacancy.id, "candidate_id": candidate.id, "status": "shortlisted"}
+    headers = [bearer(counsellor) for _ in range(6)]
+
+    def act(i, client):
+        response = client.post("/api/v1/matches", json=body, headers=headers[i])
+        return response.status_code, response.get_json()
+
+    results = race(6, lambda i: app.test_client(), act)
+    assert all(code in (200, 201) for code, _ in results), results
+    assert len({payload["id"] for _, payload in results}) == 1
+    assert _match_rows(vacancy.id, candidate.id) == 1
+
+
+def test_simultaneous_shortlisting_on_the_web_makes_one_match(
+    app, make_vacancy, make_candidate, make_user
+):
+    counsellor = make_user(Role.counsellor)
+    candidate = make_candidate(partner=counsellor.partner)
+    vacancy = make_vacancy()
+    url, email = f"/suggestions/vacancies/{vacancy.id}/shortlist", counsellor.email
+    form_url, candidate_id = f"/suggestions/vacancies/{vacancy.id}", candidate.id
+
+    def prepare(i):
+        client = logged_in_client(app, email)
+        return client, form_token(client, form_url)
+
+    def act(i, prepared):
+        client, token = prepared
+        data = {"candidate_id": str(candidate_id), "csrf_token": token}
+        return client.post(url, data=data).status_code
+
+    codes = race(5, prepare, act)
+    assert all(code in (302, 303) for code in codes), codes
+    assert _match_rows(vacancy.id, candidate_id) == 1
+
+
+def test_simultaneous_registrations_of_one_organisation_make_one_employer(app):
+    from employerpool.models import Employer
+    from tests.integration.test_registration import registration_data
+
+    data = registration_data()
+
+    def prepare(i):
+        client = app.test_client()
+        return client, form_token(client, "/register")
+
+    def act(i, prepared):
+        client, token = prepared
+        form = {**data, "contact_email": f"kontakt{i}@bakeri.no", "csrf_token": token}
+        response = client.post("/register", data=form)
+        return response.status_code, response.get_data(as_text=True)
+
+    results = race(5, prepare, act)
+    codes = sorted(code for code, _ in results)
+    assert codes == [302, 400, 400, 400, 400], codes
+    assert all("allerede registrert" in body for code, body in results if code == 400)
+    assert db.session.scalar(select(func.count(Employer.id))) == 1
