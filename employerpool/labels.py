@@ -172,23 +172,27 @@ def choices(enum_cls: type[enum.Enum], blank: str | None = None) -> list[tuple[s
 
 def nav_items(role: Role) -> list[tuple[str, object]]:
     """Navigation links for a role: (url, label)."""
+    # Each link shows for the roles services.access lets through the page it opens.
+    from employerpool.services.access import allows
+
     items: list[tuple[str, object]] = [(url_for("main.home"), _l("Start"))]
     if role is Role.employer:
         items.append((url_for("vacancies.index"), _l("Våre behov")))
         return items
-    items.append((url_for("employers.index"), _l("Arbeidsgivere")))
-    items.append((url_for("vacancies.index"), _l("Praksisplasser og stillinger")))
-    items.append((url_for("competence.index"), _l("Kompetansebehov")))
-    if role in (Role.counsellor, Role.coordinator):
-        items.append((url_for("candidates.index"), _l("Kandidater")))
-    if role is Role.coordinator:
-        items.append((url_for("suggestions.allocation"), _l("Fordeling")))
-    # Issue 6: the contact log for all staff; reports for coordinators, admins and markedskontakter.
-    items.append((url_for("contacts.index"), _l("Kontakter")))
-    if role in (Role.admin, Role.coordinator, Role.employer_contact):
-        items.append((url_for("reports.index"), _l("Rapporter")))
-    if role is Role.admin:
-        items.append((url_for("admin.users"), _l("Brukere")))
-        items.append((url_for("admin.audit_log"), _l("Logg")))
-        items.append((url_for("tokens.index"), _l("API-tokens")))
+    links = (
+        ("employers.list", "employers.index", _l("Arbeidsgivere")),
+        ("needs.list", "vacancies.index", _l("Praksisplasser og stillinger")),
+        ("competence.list", "competence.index", _l("Kompetansebehov")),
+        ("candidates.read", "candidates.index", _l("Kandidater")),
+        ("allocation", "suggestions.allocation", _l("Fordeling")),
+        ("contacts.read", "contacts.index", _l("Kontakter")),
+        ("reports.contacts", "reports.index", _l("Rapporter")),
+        ("users.manage", "users.index", _l("Brukere")),
+        ("admin", "partners.index", _l("Partnere")),
+        ("admin", "admin.audit_log", _l("Logg")),
+        ("admin", "tokens.index", _l("API-tokens")),
+    )
+    items.extend(
+        (url_for(endpoint), text) for action, endpoint, text in links if allows(role, action)
+    )
     return items

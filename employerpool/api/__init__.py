@@ -93,4 +93,14 @@ def docs():
     )
 
 
-from employerpool.api import people, views  # noqa: E402,F401  (registers the operations)
+# One module per resource, like views/; importing them registers their operations.
+from employerpool.api import (  # noqa: E402,F401
+    candidates,
+    contacts,
+    employers,
+    matches,
+    placements,
+    proposals,
+    reports,
+    vacancies,
+)

@@ -18,16 +18,6 @@ from pydantic import (
 from stdnum.exceptions import ValidationError as OrgnrError
 from stdnum.no import orgnr as orgnr_check
 
-from employerpool.forms.candidates import LICENCE_CLASSES
-from employerpool.forms.contacts import FOLLOW_UP_MAX_DAYS, NOTES_MAX, PURPOSE_MAX
-from employerpool.forms.employers import NACE_SECTIONS
-from employerpool.forms.vacancies import (
-    DRIVING_LICENCES,
-    EARLIEST,
-    LATEST,
-    MAX_TAG_LENGTH,
-    MAX_TAGS,
-)
 from employerpool.models.enums import (
     Agreement,
     ApprovalStatus,
@@ -46,6 +36,20 @@ from employerpool.models.enums import (
     Programme,
     SizeBand,
     VacancyStatus,
+)
+from employerpool.services.validation import (
+    BIRTH_YEAR_MIN,
+    DRIVING_LICENCES,
+    EARLIEST,
+    FOLLOW_UP_MAX_DAYS,
+    LATEST,
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    NACE_SECTIONS,
+    NOTES_MAX,
+    POSTCODE_PATTERN,
+    PURPOSE_MAX,
+    YOUNGEST_AGE,
 )
 
 T = TypeVar("T")
@@ -156,7 +160,7 @@ class EmployerPatch(Strict):
     nace_section: Nace | None = None
     district: names(District) | None = None
     address: text(200) | None = None
-    postcode: Annotated[str, StringConstraints(pattern=r"^\d{4}$")] | None = None
+    postcode: Annotated[str, StringConstraints(pattern=POSTCODE_PATTERN)] | None = None
     city: text(80) | None = None
     size_band: names(SizeBand) | None = None
 
@@ -171,7 +175,7 @@ class EmployerIn(Strict):
     nace_section: Nace
     district: names(District)
     address: text(200) | None = None
-    postcode: Annotated[str, StringConstraints(pattern=r"^\d{4}$")] | None = None
+    postcode: Annotated[str, StringConstraints(pattern=POSTCODE_PATTERN)] | None = None
     city: text(80) | None = None
     size_band: names(SizeBand)
     agreement: names(Agreement) = "none"
@@ -355,7 +359,7 @@ class ProposalQuery(PageQuery):
 
 
 # === people: candidates, placements, employer contacts, contact report (issue 7) ===========
-# Ranges follow the web forms (forms/candidates.py, forms/contacts.py, forms/reports.py).
+# Ranges and vocabularies come from services/validation.py, as the web forms' do.
 
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Label = text(200, 1)
@@ -364,8 +368,6 @@ CandidatePhone = Annotated[
 ]
 # Contact dates: what the contact form's date field accepts.
 ContactDay = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))]
-BIRTH_YEAR_MIN = 1930
-YOUNGEST_AGE = 15
 
 
 class ExperienceItem(Strict):
@@ -430,8 +432,8 @@ class CandidateFields(Strict):
     desired_occupations: Annotated[list[Label], Field(max_length=20)] | None = None
     driving_licence: (
         Annotated[
-            list[Literal[LICENCE_CLASSES]],  # type: ignore[valid-type]
-            Field(max_length=len(LICENCE_CLASSES)),
+            list[Literal[DRIVING_LICENCES]],  # type: ignore[valid-type]
+            Field(max_length=len(DRIVING_LICENCES)),
         ]
         | None
     ) = Field(None, description="Førerkortklasser kandidaten har")

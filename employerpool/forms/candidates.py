@@ -37,8 +37,7 @@ from employerpool.models.enums import (
     NorwegianSource,
     Programme,
 )
-
-LICENCE_CLASSES = ("AM", "A", "B", "BE", "C1", "C", "CE", "D1", "D", "T")
+from employerpool.services.validation import DRIVING_LICENCES
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -158,7 +157,7 @@ class CandidateForm(FlaskForm):
         _l("Ønskede bydeler"), choices=[(d.value, d.value) for d in District]
     )
     driving_licences = MultiCheckboxField(
-        _l("Førerkort"), choices=[(c, c) for c in LICENCE_CLASSES]
+        _l("Førerkort"), choices=[(c, c) for c in DRIVING_LICENCES]
     )
     max_hours_per_week = NorwegianDecimalField(
         _l("Timer per uke, høyst"),

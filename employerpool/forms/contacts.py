@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,10 +13,14 @@ from wtforms.validators import ValidationError as FormError
 from employerpool.labels import choices
 from employerpool.models.enums import ContactChannel, ContactResult
 from employerpool.services.contacts import ContactInput, local_today
+from employerpool.services.validation import (
+    EARLIEST,
+    LATEST,
+    NOTES_MAX,
+    PURPOSE_MAX,
+    check_contact,
+)
 
-NOTES_MAX = 2000
-PURPOSE_MAX = 200
-FOLLOW_UP_MAX_DAYS = 366
 PURPOSE_SUGGESTIONS = (
     _l("Presentere programmet"),
     _l("Kartlegge behov"),
@@ -44,7 +48,7 @@ class IsoDateField(DateField):
         except ValueError as exc:
             self.data = None
             raise ValueError(_l("Skriv datoen som åååå-mm-dd, for eksempel 2026-03-31.")) from exc
-        if not date(2000, 1, 1) <= self.data <= date(2100, 12, 31):
+        if not EARLIEST <= self.data <= LATEST:
             self.data = None
             raise ValueError(_l("Datoen må være mellom år 2000 og 2100."))
 
@@ -101,22 +105,17 @@ class ContactForm(FlaskForm):
         if field.data not in ContactResult.__members__:
             raise FormError(_l("Velg et resultat fra listen."))
 
-    def validate_contact_date(self, field):
-        if field.data and field.data > local_today():
-            raise FormError(
-                _l("Datoen kan ikke være i fremtiden. Logg kontakten når den har skjedd.")
-            )
-
-    def validate_follow_up_date(self, field):
-        contact = self.contact_date.data
-        if field.data is None:
-            if self.result.data == ContactResult.follow_up_later.name:
-                raise FormError(_l("Velg når dere skal følge opp."))
-            return
-        if contact and field.data < contact:
-            raise FormError(_l("Oppfølgingsdatoen kan ikke være før datoen for kontakten."))
-        if contact and field.data > contact + timedelta(days=FOLLOW_UP_MAX_DAYS):
-            raise FormError(_l("Oppfølgingsdatoen kan være høyst ett år etter kontakten."))
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        values = {
+            "contact_date": self.contact_date.data,
+            "follow_up_date": self.follow_up_date.data,
+            "result": self.result.data,
+        }
+        for name, message in check_contact(values, local_today()).items():
+            if not self[name].errors:
+                self[name].errors = [message]
+        return not self.errors
 
     def to_input(self) -> ContactInput:
         """The validated values for the service."""

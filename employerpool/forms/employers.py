@@ -28,31 +28,7 @@ from employerpool.forms.fields import (
 )
 from employerpool.labels import choices
 from employerpool.models.enums import Agreement, District, SizeBand
-
-# NACE Rev. 2 sections with SSB's Norwegian names (Standard for næringsgruppering, SN2007).
-NACE_SECTIONS: dict[str, object] = {
-    "A": _l("Jordbruk, skogbruk og fiske"),
-    "B": _l("Bergverksdrift og utvinning"),
-    "C": _l("Industri"),
-    "D": _l("Elektrisitets-, gass-, damp- og varmtvannsforsyning"),
-    "E": _l("Vannforsyning, avløps- og renovasjonsvirksomhet"),
-    "F": _l("Bygge- og anleggsvirksomhet"),
-    "G": _l("Varehandel, reparasjon av motorvogner"),
-    "H": _l("Transport og lagring"),
-    "I": _l("Overnattings- og serveringsvirksomhet"),
-    "J": _l("Informasjon og kommunikasjon"),
-    "K": _l("Finansierings- og forsikringsvirksomhet"),
-    "L": _l("Omsetning og drift av fast eiendom"),
-    "M": _l("Faglig, vitenskapelig og teknisk tjenesteyting"),
-    "N": _l("Forretningsmessig tjenesteyting"),
-    "O": _l("Offentlig administrasjon og forsvar, trygdeordninger"),
-    "P": _l("Undervisning"),
-    "Q": _l("Helse- og sosialtjenester"),
-    "R": _l("Kulturell virksomhet, underholdning og fritidsaktiviteter"),
-    "S": _l("Annen tjenesteyting"),
-    "T": _l("Lønnet arbeid i private husholdninger"),
-    "U": _l("Internasjonale organisasjoner og organer"),
-}
+from employerpool.services.validation import NACE_SECTIONS, POSTCODE_PATTERN
 
 
 def nace_choices(blank: str) -> list[tuple[str, object]]:
@@ -103,7 +79,7 @@ class OrganisationFields(FlaskForm):
         _l("Postnummer"),
         validators=[
             Optional(),
-            Regexp(r"^\d{4}$", message=_l("Postnummeret har fire siffer.")),
+            Regexp(POSTCODE_PATTERN, message=_l("Postnummeret har fire siffer.")),
         ],
         filters=[_strip],
         render_kw={"maxlength": 4, "inputmode": "numeric", "autocomplete": "postal-code"},

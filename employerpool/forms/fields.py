@@ -10,15 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, StopValidation
 from wtforms.validators import ValidationError as FormError
 
 from employerpool.models.enums import Cefr
-
-CEFR_DESCRIPTIONS = {
-    Cefr.A1: _l("A1 – forstår og bruker enkle, dagligdagse uttrykk"),
-    Cefr.A2: _l("A2 – klarer enkle samtaler om kjente emner og arbeidsoppgaver"),
-    Cefr.B1: _l("B1 – klarer seg i de fleste situasjoner på jobb, kan forklare og spørre"),
-    Cefr.B2: _l("B2 – snakker og skriver ganske lett om faglige emner"),
-    Cefr.C1: _l("C1 – uttrykker seg flytende og presist, også skriftlig"),
-    Cefr.C2: _l("C2 – behersker norsk nesten som morsmål"),
-}
+from employerpool.services.validation import CEFR_DESCRIPTIONS
 
 
 class StopIfLonger:

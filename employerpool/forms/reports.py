@@ -21,9 +21,9 @@ from employerpool.models import Employer, Partner
 from employerpool.models.enums import ContactChannel, ContactResult, District, Programme
 from employerpool.services import reports
 from employerpool.services.contacts import local_today
+from employerpool.services.validation import MAX_PERIOD_DAYS, NACE_SECTIONS
 
 ALL = _l("Alle")
-MAX_PERIOD_DAYS = 3653  # ten years: month tables and charts stay readable
 EMPLOYER_CHOICES_MAX = 1000  # beyond this, the employer filter takes the employer by id only
 
 
@@ -118,7 +118,7 @@ class ContactReportForm(ReportForm):
     )
     sector = AllowlistSelectField(
         _l("Næring"),
-        choices=[("", ALL)] + [(k, f"{k} – {v}") for k, v in reports.NACE_SECTIONS.items()],
+        choices=[("", ALL)] + [(k, f"{k} – {v}") for k, v in NACE_SECTIONS.items()],
     )
     employer = AllowlistSelectField(_l("Arbeidsgiver"))
     channel = AllowlistSelectField(_l("Kanal"), choices=choices(ContactChannel, blank=ALL))

@@ -7,7 +7,6 @@ the template (a hint per fieldset) and static/js/vacancy-form.js (hides what doe
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -34,48 +33,30 @@ from employerpool.forms.employers import district_choices
 from employerpool.forms.fields import CefrField
 from employerpool.labels import choices
 from employerpool.models.enums import PlacementType
+from employerpool.services.validation import (
+    DRIVING_LICENCES,
+    EARLIEST,
+    LATEST,
+    NEED_FIELD_GROUPS,
+    check_need,
+    check_tags,
+    conditional_fields,
+    fields_for,
+)
 
 PT = PlacementType
-ALL_TYPES = tuple(PT)
-
-# fieldset key -> (legend, the types it applies to, its fields)
-FIELDSETS: dict[str, tuple[object, tuple[PlacementType, ...], tuple[str, ...]]] = {
-    "basics": (
-        _l("Om behovet"),
-        ALL_TYPES,
-        ("type", "title", "occupation_label", "description", "places", "district"),
-    ),
-    "skills": (_l("Ferdigheter"), ALL_TYPES, ("required_skills", "preferred_skills")),
-    "requirements": (
-        _l("Krav til kandidaten"),
-        ALL_TYPES,
-        ("norwegian_oral_min", "norwegian_written_min", "police_certificate"),
-    ),
-    "time": (_l("Arbeidstid og oppstart"), ALL_TYPES, ("start_date", "hours_per_week")),
-    # An ordinary job is open-ended; a temporary one says so in the description.
-    "duration": (
-        _l("Varighet"),
-        (PT.arbeidspraksis, PT.sprakpraksis, PT.lonnstilskudd, PT.laerling, PT.mentor),
-        ("end_date", "duration_weeks"),
-    ),
-    # Practice and mentor places are arranged by the counsellor; jobs have an application date.
-    "application": (
-        _l("Søknadsfrist"),
-        (PT.lonnstilskudd, PT.ordinar, PT.laerling),
-        ("deadline",),
-    ),
-    # Språkpraksis is about learning Norwegian at work; licence and physical demands do not apply.
-    "practical": (
-        _l("Praktiske krav"),
-        (PT.arbeidspraksis, PT.lonnstilskudd, PT.ordinar, PT.laerling, PT.mentor),
-        ("driving_licence", "physical_demands"),
-    ),
+LEGENDS = {
+    "basics": _l("Om behovet"),
+    "skills": _l("Ferdigheter"),
+    "requirements": _l("Krav til kandidaten"),
+    "time": _l("Arbeidstid og oppstart"),
+    "duration": _l("Varighet"),
+    "application": _l("Søknadsfrist"),
+    "practical": _l("Praktiske krav"),
 }
-# Fields a type needs beyond the always-required ones.
-REQUIRED_BY_TYPE: dict[PlacementType, tuple[str, ...]] = {
-    PT.laerling: ("occupation_label",),
-    PT.ordinar: ("hours_per_week",),
-    PT.lonnstilskudd: ("hours_per_week",),
+# fieldset key -> (legend, the types it applies to, its fields); the rules are the service's.
+FIELDSETS: dict[str, tuple[object, tuple[PlacementType, ...], tuple[str, ...]]] = {
+    key: (LEGENDS[key], types, names) for key, (types, names) in NEED_FIELD_GROUPS.items()
 }
 TYPE_HINTS = {
     PT.arbeidspraksis: _l("Arbeidspraksis: prøve seg i arbeid med oppfølging fra NAV."),
@@ -85,20 +66,6 @@ TYPE_HINTS = {
     PT.laerling: _l("Lærling: læreplass i et fag."),
     PT.mentor: _l("Mentorplass: en erfaren kollega følger opp kandidaten."),
 }
-DRIVING_LICENCES = ("AM", "A1", "A2", "A", "B", "BE", "C1", "C1E", "C", "CE", "D1", "D", "T")
-MAX_TAGS = 20
-MAX_TAG_LENGTH = 100
-EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
-
-
-def fields_for(vtype: PlacementType) -> set[str]:
-    """The names of every field that applies to `vtype`."""
-    return {name for _, types, names in FIELDSETS.values() if vtype in types for name in names}
-
-
-def conditional_fields() -> set[str]:
-    """Fields that apply to some types only."""
-    return {name for _, types, names in FIELDSETS.values() if types != ALL_TYPES for name in names}
 
 
 class IntField(IntegerField):
@@ -181,13 +148,8 @@ class TagField(StringField):
         return ", ".join(self.data or [])
 
     def pre_validate(self, form):
-        if len(self.data or []) > MAX_TAGS:
-            raise ValidationError(_l("Skriv høyst %(n)d ferdigheter.", n=MAX_TAGS))
-        too_long = [t for t in self.data or [] if len(t) > MAX_TAG_LENGTH]
-        if too_long:
-            raise ValidationError(
-                _l("Hver ferdighet kan ha høyst %(n)d tegn. Skill dem med komma.", n=MAX_TAG_LENGTH)
-            )
+        for message in check_tags(self.name, self.data).values():
+            raise ValidationError(message)
 
 
 class VacancyForm(FlaskForm):
@@ -313,38 +275,12 @@ class VacancyForm(FlaskForm):
             field.errors = []
             field.data = False if isinstance(field, BooleanField) else None
             field.raw_data = []
-        for name in REQUIRED_BY_TYPE.get(vtype, ()):
-            field = self[name]
-            if not field.errors and field.data in (None, ""):
-                field.errors = [_l("Fyll ut dette for %(type)s.", type=_type_label(vtype))]
-        self._check_dates()
-        self._check_skills()
+        values = {name: self[name].data for name in fields_for(vtype) if name in self}
+        # The service's rules; a field keeps the first message it got from its own validators.
+        for name, message in check_need(values, vtype).items():
+            if name in self and not self[name].errors:
+                self[name].errors = [message]
         return not self.errors
-
-    def _check_dates(self) -> None:
-        start, end, deadline = self.start_date.data, self.end_date.data, self.deadline.data
-        if end and not start and not self.start_date.errors:
-            self.start_date.errors = [_l("Fyll ut oppstart når du oppgir sluttdato.")]
-        if start and end and end <= start:
-            self.end_date.errors = [_l("Sluttdatoen må være etter oppstart.")]
-        elif start and end and (end - start).days > 260 * 7:
-            self.end_date.errors = [_l("Varigheten kan være høyst 5 år.")]
-        if start and deadline and deadline > start:
-            self.deadline.errors = [_l("Søknadsfristen må være før eller samme dag som oppstart.")]
-
-    def _check_skills(self) -> None:
-        required = {t.casefold() for t in self.required_skills.data or []}
-        both = [t for t in self.preferred_skills.data or [] if t.casefold() in required]
-        if both and not self.preferred_skills.errors:
-            self.preferred_skills.errors = [
-                _l("«%(skill)s» står også som påkrevd. Fjern den fra en av listene.", skill=both[0])
-            ]
-
-
-def _type_label(vtype: PlacementType) -> str:
-    from employerpool.labels import label
-
-    return label(vtype).lower()
 
 
 class VacancyStatusForm(FlaskForm):

@@ -20,9 +20,6 @@ class Role(enum.Enum):
         return self is not Role.employer
 
 
-STAFF_ROLES = (Role.admin, Role.coordinator, Role.counsellor, Role.employer_contact)
-
-
 class PartnerKind(enum.Enum):
     nav = "nav"
     district = "district"

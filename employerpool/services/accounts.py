@@ -23,7 +23,6 @@ from employerpool.services import audit, mail
 from employerpool.services.sessions import end_all_sessions
 
 # Who may manage users at all (coordinators only their own partner's).
-USER_MANAGERS = (Role.admin, Role.coordinator)
 # Higher ranks may do more; nobody moves their own rank up.
 ROLE_RANK = {
     Role.employer: 0,

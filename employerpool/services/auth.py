@@ -1,10 +1,6 @@
-"""Authentication, role guards and loaders that enforce the visibility model.
+"""Authentication: login, passwords, set-password links and safe redirects.
 
-Visibility (DESIGN §2, §6):
-- employers, placement needs and employer contacts are shared by all staff;
-- a candidate's full profile is visible to counsellors and coordinators of the candidate's
-  own partner only (least privilege: admins and employer contacts do not read profiles);
-- an employer user sees only its own employer's data.
+Who may do what to which record lives in `services.access`, not here.
 """
 
 from __future__ import annotations
@@ -14,29 +10,15 @@ import hmac
 import secrets
 import time
 from datetime import datetime, timedelta
-from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, request
-from flask_login import current_user
+from flask import current_app
 from sqlalchemy import case, update
 
 from employerpool.extensions import db
-from employerpool.models import (
-    Candidate,
-    Employer,
-    Match,
-    ProposalRequest,
-    RateLimitBucket,
-    SetPasswordToken,
-    User,
-    Vacancy,
-    now_utc,
-)
-from employerpool.models.enums import STAFF_ROLES, AuditAction, ConsentScope, RequestStatus, Role
+from employerpool.models import RateLimitBucket, SetPasswordToken, User, now_utc
+from employerpool.models.enums import AuditAction
 from employerpool.services import audit, ratelimit
-
-CANDIDATE_READERS = (Role.counsellor, Role.coordinator)
 
 
 def load_user(user_id: str) -> User | None:
@@ -44,88 +26,6 @@ def load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
     return db.session.get(User, int(user_id))
-
-
-def role_required(*roles: Role):
-    """Let only logged-in users with one of `roles` through; others get 403."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return current_app.login_manager.unauthorized()
-            if current_user.role not in roles:
-                if "candidate_id" in kwargs:
-                    # A refused read of a candidate is audited whatever refused it.
-                    audit.record(
-                        AuditAction.view,
-                        "candidate",
-                        kwargs["candidate_id"],
-                        allowed=False,
-                        detail={"endpoint": request.endpoint},
-                    )
-                    db.session.commit()
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-staff_required = role_required(*STAFF_ROLES)
-
-
-def get_employer_or_404(employer_id: int) -> Employer:
-    """Staff see every employer; an employer user only its own."""
-    employer = db.session.get(Employer, employer_id)
-    if employer is None:
-        abort(404)
-    if current_user.role is Role.employer and current_user.employer_id != employer.id:
-        abort(404)
-    return employer
-
-
-def get_vacancy_or_404(vacancy_id: int) -> Vacancy:
-    """Staff see every placement need; an employer user only its own employer's."""
-    vacancy = db.session.get(Vacancy, vacancy_id)
-    if vacancy is None:
-        abort(404)
-    if current_user.role is Role.employer and current_user.employer_id != vacancy.employer_id:
-        abort(404)
-    return vacancy
-
-
-def can_read_candidate(user: User, candidate: Candidate) -> bool:
-    """True when `user` may read `candidate`'s full profile (an erased one has none)."""
-    return (
-        user.role in CANDIDATE_READERS
-        and user.partner_id == candidate.partner_id
-        and candidate.erased_at is None
-    )
-
-
-def get_candidate_or_404(
-    candidate_id: int, *, action: AuditAction = AuditAction.view, detail: dict | None = None
-) -> Candidate:
-    """Load a candidate the current user may read in full, auditing the read or the refusal.
-
-    `action` names the read in the audit trail (a view, or an export such as innsyn).
-    """
-    candidate = db.session.get(Candidate, candidate_id)
-    if candidate is None:
-        abort(404)
-    if not can_read_candidate(current_user, candidate):
-        refused = dict(detail or {})
-        if candidate.erased_at is not None:
-            refused["erased"] = True
-        audit.record(action, "candidate", candidate.id, allowed=False, detail=refused or None)
-        db.session.commit()
-        # Another partner's (or an erased) candidate: do not reveal that it exists.
-        abort(404)
-    audit.record(action, "candidate", candidate.id, detail=detail)
-    db.session.commit()
-    return candidate
 
 
 def authenticate(email: str, password: str) -> tuple[User | None, str | None]:
@@ -272,45 +172,3 @@ def is_safe_next(target: str | None) -> bool:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc and "\\" not in target
-
-
-def _partner_has_accepted_request(match_id: int, partner_id: int | None) -> bool:
-    return bool(
-        db.session.scalar(
-            db.select(ProposalRequest.id).where(
-                ProposalRequest.match_id == match_id,
-                ProposalRequest.requesting_partner_id == partner_id,
-                ProposalRequest.status == RequestStatus.accepted,
-            )
-        )
-    )
-
-
-def match_access(user: User, match) -> str | None:
-    """How `user` may work with `match`: "manage", "view" or None.
-
-    The candidate's own partner manages the match. A counsellor of another partner who found
-    the candidate through pool sharing sees the match (pseudonymised) while the candidate still
-    consents to pool sharing, and manages it once the candidate's partner accepted a request.
-    """
-    if user.role not in CANDIDATE_READERS:
-        return None
-    candidate = match.candidate
-    if user.partner_id == candidate.partner_id:
-        # An erased candidate's pipeline stays readable for the statistics, but is closed.
-        return "view" if candidate.erased_at is not None else "manage"
-    creator_partner = match.created_by.partner_id if match.created_by_id else None
-    if creator_partner != user.partner_id or not candidate.has_consent(ConsentScope.pool_partners):
-        return None
-    return "manage" if _partner_has_accepted_request(match.id, user.partner_id) else "view"
-
-
-def get_match_or_404(match_id: int, manage: bool = False):
-    """Load a match the current user may see (or manage); others get a 404."""
-    match = db.session.get(Match, match_id)
-    if match is None:
-        abort(404)
-    access = match_access(current_user, match)
-    if access is None or (manage and access != "manage"):
-        abort(404 if access is None else 403)
-    return match

@@ -18,10 +18,9 @@ from sqlalchemy.orm import aliased, selectinload
 
 from employerpool.extensions import db
 from employerpool.models import Employer, EmployerContact, User
-from employerpool.models.enums import AuditAction, ContactChannel, ContactResult, Role
+from employerpool.models.enums import AuditAction, ContactChannel, ContactResult
 from employerpool.services import audit
 
-LOGGERS = (Role.employer_contact, Role.counsellor, Role.coordinator)
 # The window in which a contact by another partner counts as recent (the study's "dobbeltarbeid").
 DOUBLE_CONTACT_DAYS = 30
 # Follow-ups due within this many days are listed as upcoming.
@@ -32,18 +31,6 @@ OSLO = ZoneInfo("Europe/Oslo")
 def local_today() -> date:
     """Today's date in Oslo (the date a user means by "today")."""
     return datetime.now(OSLO).date()
-
-
-def can_log(user) -> bool:
-    """True when `user` may log employer contacts."""
-    return user.is_authenticated and user.role in LOGGERS and user.partner_id is not None
-
-
-def can_edit(user, contact: EmployerContact) -> bool:
-    """The user who logged a contact may correct it; so may a coordinator of the same partner."""
-    if not can_log(user) or user.partner_id != contact.partner_id:
-        return False
-    return contact.user_id == user.id or user.role is Role.coordinator
 
 
 @dataclass

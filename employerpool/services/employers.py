@@ -29,10 +29,9 @@ from employerpool.models.enums import (
     SizeBand,
 )
 from employerpool.services import audit, ratelimit
-from employerpool.services.auth import can_read_candidate, issue_set_password_token, set_password
+from employerpool.services.access import can_read_candidate
+from employerpool.services.auth import issue_set_password_token, set_password
 
-# Roles that approve employers and set the responsible partner.
-EMPLOYER_MANAGERS = (Role.coordinator, Role.employer_contact)
 SORTS = {
     "name": (Employer.name, Employer.id),
     "newest": (Employer.created_at.desc(), Employer.id.desc()),

@@ -71,6 +71,7 @@ from employerpool.models.enums import (
 )
 from employerpool.services.contacts import DOUBLE_CONTACT_DAYS
 from employerpool.services.exports import Column
+from employerpool.services.validation import NACE_SECTIONS
 
 # --- periods -------------------------------------------------------------------------------
 
@@ -136,31 +137,6 @@ def month_label(year: int, month: int) -> str:
 
 
 # --- labels used by the reports ------------------------------------------------------------
-
-# NACE / SN2007 sections (Statistics Norway's Norwegian titles, shortened).
-NACE_SECTIONS = {
-    "A": _l("Jordbruk, skogbruk og fiske"),
-    "B": _l("Bergverksdrift og utvinning"),
-    "C": _l("Industri"),
-    "D": _l("Elektrisitet, gass, damp og varmtvann"),
-    "E": _l("Vann, avløp og renovasjon"),
-    "F": _l("Bygge- og anleggsvirksomhet"),
-    "G": _l("Varehandel og reparasjon av motorvogner"),
-    "H": _l("Transport og lagring"),
-    "I": _l("Overnattings- og serveringsvirksomhet"),
-    "J": _l("Informasjon og kommunikasjon"),
-    "K": _l("Finansiering og forsikring"),
-    "L": _l("Omsetning og drift av fast eiendom"),
-    "M": _l("Faglig, vitenskapelig og teknisk tjenesteyting"),
-    "N": _l("Forretningsmessig tjenesteyting"),
-    "O": _l("Offentlig administrasjon og forsvar"),
-    "P": _l("Undervisning"),
-    "Q": _l("Helse- og sosialtjenester"),
-    "R": _l("Kultur, underholdning og fritid"),
-    "S": _l("Annen tjenesteyting"),
-    "T": _l("Lønnet arbeid i private husholdninger"),
-    "U": _l("Internasjonale organisasjoner"),
-}
 
 
 def sector_label(section: str | None) -> str:

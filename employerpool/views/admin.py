@@ -18,7 +18,8 @@ from employerpool.labels import label
 from employerpool.models import Candidate, Employer, Partner, User
 from employerpool.models.enums import AuditAction, Role
 from employerpool.services import audit, exports, privacy
-from employerpool.services.auth import issue_set_password_token, role_required
+from employerpool.services.access import ADMINS, role_required
+from employerpool.services.auth import issue_set_password_token
 from employerpool.services.contacts import local_today
 from employerpool.views import page_number
 
@@ -35,7 +36,7 @@ def _user_form() -> UserCreateForm:
 
 
 @bp.route("/users", methods=["GET", "POST"])
-@role_required(Role.admin)
+@role_required(*ADMINS)
 def users():
     form = _user_form()
     link = None
@@ -125,7 +126,7 @@ def _names(events) -> tuple[dict[int, User], dict[int, str]]:
 
 
 @bp.get("/audit")
-@role_required(Role.admin)
+@role_required(*ADMINS)
 def audit_log():
     """Search the audit trail by user, action, object, period and outcome."""
     form = _audit_form()
@@ -163,7 +164,7 @@ def audit_log():
 
 
 @bp.get("/audit/candidates/<int:candidate_id>.csv")
-@role_required(Role.admin)
+@role_required(*ADMINS)
 def candidate_audit_export(candidate_id: int):
     """One candidate's audit trail as CSV (for the candidate, or a supervisory authority)."""
     if db.session.get(Candidate, candidate_id) is None:

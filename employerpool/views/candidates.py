@@ -16,7 +16,7 @@ from employerpool.forms.privacy import EraseCandidateForm, WithdrawConsentsForm
 from employerpool.models import Candidate, Match, User, Vacancy
 from employerpool.models.enums import AuditAction, ConsentScope, Programme, Role
 from employerpool.services import audit, privacy
-from employerpool.services.auth import CANDIDATE_READERS, get_candidate_or_404, role_required
+from employerpool.services.access import CANDIDATE_READERS, get_candidate_or_404, role_required
 from employerpool.services.candidates import form_data, save_profile, set_consent
 from employerpool.views import page_number
 

@@ -5,7 +5,7 @@ Other views show them beside a candidate through services.competence.competence_
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,30 +14,17 @@ from sqlalchemy.orm import selectinload
 from employerpool.extensions import db
 from employerpool.forms.competence import SEASONS, CompetenceNeedForm
 from employerpool.models import CompetenceNeed, Employer
-from employerpool.models.enums import ApprovalStatus, District, Role
+from employerpool.models.enums import District
 from employerpool.services import competence as competence_service
-from employerpool.services.auth import staff_required
+from employerpool.services.access import (
+    get_competence_need_or_404,
+    require_may_post_needs,
+    staff_required,
+)
 from employerpool.services.employers import approved_employer_choices
 from employerpool.views import page_number
 
 bp = Blueprint("competence", __name__, url_prefix="/competence-needs")
-
-
-def _get_need_or_404(need_id: int) -> CompetenceNeed:
-    need = db.session.get(CompetenceNeed, need_id)
-    if need is None:
-        abort(404)
-    if current_user.role is Role.employer and current_user.employer_id != need.employer_id:
-        abort(404)
-    return need
-
-
-def _require_may_post() -> None:
-    if current_user.is_staff:
-        return
-    employer = current_user.employer
-    if employer is None or employer.approval is not ApprovalStatus.approved:
-        abort(403)
 
 
 @bp.get("/")
@@ -100,7 +87,7 @@ def _form(need: CompetenceNeed | None = None) -> CompetenceNeedForm:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
-    _require_may_post()
+    require_may_post_needs()
     form = _form()
     if form.validate_on_submit():
         employer_id = (
@@ -118,8 +105,8 @@ def create():
 @bp.route("/<int:need_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(need_id: int):
-    need = _get_need_or_404(need_id)
-    _require_may_post()
+    need = get_competence_need_or_404(need_id)
+    require_may_post_needs()
     form = _form(need)
     if form.validate_on_submit():
         competence_service.save(need, competence_service.values_from_form(form), current_user)
@@ -133,8 +120,8 @@ def edit(need_id: int):
 @bp.post("/<int:need_id>/active")
 @login_required
 def set_active(need_id: int):
-    need = _get_need_or_404(need_id)
-    _require_may_post()
+    need = get_competence_need_or_404(need_id)
+    require_may_post_needs()
     active = request.form.get("active") == "1"
     competence_service.set_active(need, active, current_user)
     db.session.commit()

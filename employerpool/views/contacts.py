@@ -14,13 +14,16 @@ from flask_login import current_user
 from employerpool.extensions import db
 from employerpool.forms.contacts import PURPOSE_SUGGESTIONS, ContactForm
 from employerpool.models import Employer, EmployerContact
+from employerpool.services import access
 from employerpool.services import contacts as service
-from employerpool.services.auth import (
+from employerpool.services.access import (
+    CONTACT_LOGGERS,
+    get_contact_or_404,
     get_employer_or_404,
-    is_safe_next,
     role_required,
     staff_required,
 )
+from employerpool.services.auth import is_safe_next
 from employerpool.views import page_number
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
@@ -45,7 +48,7 @@ def recent_other_contacts_for(employer_id: int) -> list[EmployerContact]:
 @bp.app_template_global("can_log_contacts")
 def can_log_contacts() -> bool:
     """For templates: may the current user log employer contacts?"""
-    return service.can_log(current_user)
+    return access.can_log_contacts(current_user)
 
 
 def _employer_arg() -> Employer | None:
@@ -83,12 +86,12 @@ def index():
         employer=employer,
         scope=scope,
         recent_other_contacts=recent,
-        can_log=service.can_log(current_user),
+        can_log=access.can_log_contacts(current_user),
         follow_ups=service.follow_ups_due(current_user, today)
-        if service.can_log(current_user)
+        if access.can_log_contacts(current_user)
         else [],
         today=today,
-        edit_allowed=lambda c: service.can_edit(current_user, c),
+        edit_allowed=lambda c: access.can_edit_contact(current_user, c),
     )
 
 
@@ -105,7 +108,7 @@ def _next_url() -> str | None:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required(*service.LOGGERS)
+@role_required(*CONTACT_LOGGERS)
 def new():
     employer = _employer_arg()
     if employer is None:
@@ -136,12 +139,10 @@ def new():
 
 
 @bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
-@role_required(*service.LOGGERS)
+@role_required(*CONTACT_LOGGERS)
 def edit(contact_id: int):
-    contact = db.session.get(EmployerContact, contact_id)
-    if contact is None:
-        abort(404)
-    if not service.can_edit(current_user, contact):
+    contact = get_contact_or_404(contact_id)
+    if not access.can_edit_contact(current_user, contact):
         abort(403)
     form = ContactForm(obj=contact if request.method == "GET" else None)
     if request.method == "GET":
@@ -165,7 +166,7 @@ def edit(contact_id: int):
 
 
 @bp.get("/follow-ups")
-@role_required(*service.LOGGERS)
+@role_required(*CONTACT_LOGGERS)
 def follow_ups():
     today = service.local_today()
     return render_template(

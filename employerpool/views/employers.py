@@ -21,9 +21,13 @@ from employerpool.models.enums import Agreement, ApprovalStatus, AuditAction, Di
 from employerpool.services import audit
 from employerpool.services import competence as competence_service
 from employerpool.services import employers as employer_service
-from employerpool.services.auth import get_employer_or_404, role_required, staff_required
-from employerpool.services.employers import (
+from employerpool.services.access import (
     EMPLOYER_MANAGERS,
+    get_employer_or_404,
+    role_required,
+    staff_required,
+)
+from employerpool.services.employers import (
     SORTS,
     ContactData,
     OrganisationData,

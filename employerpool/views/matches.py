@@ -20,10 +20,11 @@ from employerpool.forms.matches import (
 from employerpool.models import FollowUp, Placement, ProposalRequest, User, now_utc
 from employerpool.models.enums import AuditAction, MatchOutcome, MatchStatus, RequestStatus
 from employerpool.services import audit, matches
-from employerpool.services.auth import (
+from employerpool.services.access import (
     CANDIDATE_READERS,
     can_read_candidate,
     get_match_or_404,
+    match_access,
     role_required,
 )
 from employerpool.services.suggestions import pseudonym
@@ -83,8 +84,6 @@ def detail(match_id: int):
 
 
 def _manages(match) -> bool:
-    from employerpool.services.auth import match_access
-
     return match_access(current_user, match) == "manage"
 
 

@@ -16,7 +16,7 @@ from employerpool.forms.employers import RegistrationForm, StaffEmployerForm
 from employerpool.models import ContactPerson
 from employerpool.models.enums import Agreement
 from employerpool.services import employers as employer_service
-from employerpool.services.auth import get_employer_or_404, staff_required
+from employerpool.services.access import get_employer_or_404, staff_required
 from employerpool.services.employers import (
     ContactData,
     DuplicateOrganisation,

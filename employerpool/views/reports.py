@@ -24,15 +24,13 @@ from employerpool.forms.reports import (
     OutcomeReportForm,
 )
 from employerpool.labels import label
-from employerpool.models.enums import AuditAction, Role
+from employerpool.models.enums import AuditAction
 from employerpool.services import audit, charts, exports, reports
-from employerpool.services.auth import role_required
+from employerpool.services.access import CONTACT_REPORT_ROLES, MANAGEMENT_ROLES, role_required
 from employerpool.services.contacts import local_today
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-CONTACT_REPORT_ROLES = (Role.admin, Role.coordinator, Role.employer_contact)
-MANAGEMENT_ROLES = (Role.admin, Role.coordinator)
 EXPORT_FORMATS = "any(csv, xlsx)"
 
 

@@ -12,7 +12,7 @@ from employerpool.forms.matches import AllocationForm, SuggestionFilterForm
 from employerpool.models import Candidate, Match
 from employerpool.models.enums import AuditAction, ConsentScope, District, Programme, Role
 from employerpool.services import audit, matches
-from employerpool.services.auth import (
+from employerpool.services.access import (
     CANDIDATE_READERS,
     get_candidate_or_404,
     get_vacancy_or_404,

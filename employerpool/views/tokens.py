@@ -11,9 +11,9 @@ from sqlalchemy.orm import joinedload
 from employerpool.extensions import db
 from employerpool.forms.admin import TokenCreateForm, TokenRevokeForm
 from employerpool.models import ApiToken, User, now_utc
-from employerpool.models.enums import AuditAction, Role
+from employerpool.models.enums import AuditAction
 from employerpool.services import audit
-from employerpool.services.auth import role_required
+from employerpool.services.access import ADMINS, role_required
 from employerpool.services.tokens import create_token, revoke
 
 bp = Blueprint("tokens", __name__, url_prefix="/admin/tokens")
@@ -31,7 +31,7 @@ def _form() -> TokenCreateForm:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@role_required(Role.admin)
+@role_required(*ADMINS)
 def index():
     form = _form()
     secret = None
@@ -65,7 +65,7 @@ def index():
 
 
 @bp.post("/<int:token_id>/revoke")
-@role_required(Role.admin)
+@role_required(*ADMINS)
 def revoke_token(token_id: int):
     token = db.session.get(ApiToken, token_id)
     if token is None:

@@ -18,8 +18,8 @@ from employerpool.labels import label
 from employerpool.models import Partner, User
 from employerpool.models.enums import AuditAction, Role
 from employerpool.services import accounts, audit, totp
-from employerpool.services.access import role_required
-from employerpool.services.accounts import USER_MANAGERS, AccountError
+from employerpool.services.access import USER_MANAGERS, role_required
+from employerpool.services.accounts import AccountError
 from employerpool.services.sessions import end_all_sessions
 from employerpool.views import page_number
 

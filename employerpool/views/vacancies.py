@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -17,7 +17,6 @@ from sqlalchemy.orm import selectinload
 from employerpool.extensions import db
 from employerpool.forms.vacancies import (
     FIELDSETS,
-    REQUIRED_BY_TYPE,
     TYPE_HINTS,
     ProposalAnswerForm,
     VacancyForm,
@@ -26,7 +25,6 @@ from employerpool.forms.vacancies import (
 from employerpool.labels import label
 from employerpool.models import Employer, Vacancy, VacancyEvent, VacancySkill
 from employerpool.models.enums import (
-    ApprovalStatus,
     District,
     PlacementType,
     Role,
@@ -34,10 +32,17 @@ from employerpool.models.enums import (
 )
 from employerpool.services import proposals as proposal_service
 from employerpool.services import vacancies as vacancy_service
-from employerpool.services.auth import get_vacancy_or_404, role_required
+from employerpool.services.access import (
+    get_vacancy_or_404,
+    get_visible_proposal_or_404,
+    may_post_needs,
+    require_may_post_needs,
+    role_required,
+)
 from employerpool.services.employers import approved_employer_choices
 from employerpool.services.matches import TransitionError
 from employerpool.services.vacancies import ACTION_LABELS, VacancyError
+from employerpool.services.validation import REQUIRED_BY_TYPE
 from employerpool.views import page_number, parse_id
 
 bp = Blueprint("vacancies", __name__, url_prefix="/vacancies")
@@ -75,27 +80,8 @@ def index():
         statuses=VacancyStatus,
         districts=District,
         types=PlacementType,
-        may_post=_may_post(),
+        may_post=may_post_needs(current_user),
     )
-
-
-def _may_post() -> bool:
-    if current_user.is_staff:
-        return True
-    employer = current_user.employer
-    return employer is not None and employer.approval is ApprovalStatus.approved
-
-
-def _require_may_edit(vacancy: Vacancy | None = None) -> None:
-    """Staff may post and edit for any employer; an employer user for its own, once approved."""
-    if current_user.is_staff:
-        return
-    if current_user.role is not Role.employer:
-        abort(403)
-    if vacancy is not None and vacancy.employer_id != current_user.employer_id:
-        abort(404)
-    if not _may_post():
-        abort(403)
 
 
 def _render_form(form, vacancy=None, employer=None, status=200):
@@ -125,7 +111,7 @@ def _render_form(form, vacancy=None, employer=None, status=200):
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
-    _require_may_edit()
+    require_may_post_needs()
     form = VacancyForm()
     employer = None
     if current_user.is_staff:
@@ -166,7 +152,7 @@ def create():
 @login_required
 def edit(vacancy_id: int):
     vacancy = get_vacancy_or_404(vacancy_id)
-    _require_may_edit(vacancy)
+    require_may_post_needs(vacancy.employer_id)
     if request.method == "GET":
         form = VacancyForm(data=vacancy_service.form_data_from(vacancy))
     else:
@@ -197,7 +183,7 @@ def edit(vacancy_id: int):
 @login_required
 def change_status(vacancy_id: int):
     vacancy = get_vacancy_or_404(vacancy_id)
-    _require_may_edit(vacancy)
+    require_may_post_needs(vacancy.employer_id)
     form = VacancyStatusForm()
     action = request.form.get("action", "")
     if not form.validate_on_submit():
@@ -234,7 +220,7 @@ def detail(vacancy_id: int):
         proposal_service.record_list(shown, vacancy.id)
         db.session.commit()
     may_edit = current_user.is_staff or (
-        current_user.employer_id == vacancy.employer_id and _may_post()
+        current_user.employer_id == vacancy.employer_id and may_post_needs(current_user)
     )
     return render_template(
         "vacancies/detail.html",
@@ -251,9 +237,7 @@ def detail(vacancy_id: int):
 
 def _proposal_or_404(vacancy_id: int, match_id: int):
     vacancy = get_vacancy_or_404(vacancy_id)
-    match = proposal_service.get_visible_proposal(match_id, vacancy.id, current_user.employer_id)
-    if match is None:
-        abort(404)
+    match = get_visible_proposal_or_404(match_id, vacancy.id)
     return vacancy, match
 
 
@@ -311,6 +295,6 @@ def proposal(vacancy_id: int, match_id: int):
 @bp.app_template_global("cefr_description")
 def cefr_description(level) -> str:
     """A CEFR level with its plain-language description, or "Ikke oppgitt"."""
-    from employerpool.forms.fields import CEFR_DESCRIPTIONS
+    from employerpool.services.validation import CEFR_DESCRIPTIONS
 
     return str(CEFR_DESCRIPTIONS[level]) if level is not None else _("Ikke oppgitt")

@@ -68,7 +68,7 @@ def test_csv_opens_with_semicolons_bom_and_norwegian_letters_and_is_inert(client
     assert first[5] == "Bydel Søndre Ås" and first[6] == "Åse Ødegård"
     assert second[1] == "Blåbærgården Økologiske Gård AS"
     assert second[9] == "Kartlegge behov; sesong" and second[-1] == ""
-    assert first[4] == "G Varehandel og reparasjon av motorvogner"
+    assert first[4] == "G Varehandel, reparasjon av motorvogner"
     # Free-text notes stay in the log; they are not exported.
     assert "Hemmelig" not in body.decode("utf-8-sig")
 
