@@ -74,6 +74,9 @@ def message(to: str, subject: str, body: str) -> EmailMessage:
 
 def send_after_commit(msg: EmailMessage) -> None:
     """Queue `msg` to go out when the current database transaction commits."""
+    # Make sure a transaction is open, so that a rollback (which SQLAlchemy only reports for
+    # an open transaction) drops the queue too.
+    db.session.connection()
     db.session.info.setdefault(_OUTBOX_KEY, []).append(msg)
 
 
