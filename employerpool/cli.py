@@ -102,8 +102,8 @@ def create_user(email, name, role, partner_name, employer_orgnr):
     user = User(email=email.strip().lower(), name=name, role=role_enum)
     if role_enum.is_staff:
         partner = db.session.scalar(select(Partner).where(Partner.name == partner_name))
-        if partner is None:
-            raise click.BadParameter("unknown partner", param_hint="--partner")
+        if partner is None or not partner.active:
+            raise click.BadParameter("unknown or deactivated partner", param_hint="--partner")
         user.partner = partner
     else:
         employer = db.session.scalar(select(Employer).where(Employer.orgnr == employer_orgnr))

@@ -28,7 +28,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 def _user_form() -> UserCreateForm:
     form = UserCreateForm()
-    partners = db.session.scalars(select(Partner).order_by(Partner.name)).all()
+    # A deactivated partner gets no new users.
+    partners = db.session.scalars(
+        select(Partner).where(Partner.active.is_(True)).order_by(Partner.name)
+    ).all()
     form.partner_id.choices = [("", "–")] + [(str(p.id), p.name) for p in partners]
     employers = db.session.execute(select(Employer.id, Employer.name).order_by(Employer.name)).all()
     form.employer_id.choices = [("", "–")] + [(str(i), n) for i, n in employers]

@@ -122,3 +122,16 @@ def test_password_sign_in_can_be_turned_off_per_partner(client, make_user, make_
     assert "organisasjonskonto" not in wrong.get_data(as_text=True)
     other = make_user(Role.counsellor)
     assert login(client, other.email).status_code == 302
+
+
+def test_a_deactivated_partner_gets_no_new_users(app, client, make_user, make_partner):
+    make_partner(name="Nedlagt kontor", active=False)
+    make_partner(name="NAV Grorud")
+    login(client, make_user(Role.admin).email)
+    form = client.get("/admin/users").get_data(as_text=True)
+    assert "NAV Grorud" in form and "Nedlagt kontor" not in form
+    created = app.test_cli_runner().invoke(
+        args=["users", "create", "--email", "ny@test.no", "--name", "Ny", "--role", "counsellor",
+              "--partner", "Nedlagt kontor"]
+    )  # fmt: skip
+    assert created.exit_code != 0 and "deactivated partner" in created.output
