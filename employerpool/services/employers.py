@@ -7,7 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, url_for
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -28,7 +29,7 @@ from employerpool.models.enums import (
     Role,
     SizeBand,
 )
-from employerpool.services import audit, ratelimit
+from employerpool.services import audit, mail, ratelimit
 from employerpool.services.access import can_read_candidate
 from employerpool.services.auth import issue_set_password_token, set_password
 
@@ -192,6 +193,7 @@ def register_employer(
         raise EmailTaken from None
     if invite and user is not None:
         token = issue_set_password_token(user)
+        mail_invitation(user, token)
     audit.record(
         AuditAction.create,
         "employer",
@@ -214,8 +216,35 @@ def invite_contact_person(person: ContactPerson, actor: User) -> tuple[User, str
     db.session.add(user)
     db.session.flush()
     token = issue_set_password_token(user)
+    mail_invitation(user, token)
     audit.record(AuditAction.create, "user", user.id, detail={"invited_for": person.employer_id})
     return user, token
+
+
+def mail_invitation(user: User, token: str) -> None:
+    """E-mail an invited contact person its one-time set-password link (after the commit).
+
+    The link goes to the contact's own address only; the inviter never sees it, so nobody but
+    the contact can take over the new account.
+    """
+    hours = current_app.config["SET_PASSWORD_LINK_HOURS"]
+    link = url_for("auth.set_password_view", token=token, _external=True)
+    mail.send_after_commit(
+        mail.message(
+            user.email,
+            _("Invitasjon til Arbeidsgiverpool Groruddalen"),
+            _(
+                "Hei %(name)s,\n\nDu er invitert som kontaktperson for %(employer)s i "
+                "Arbeidsgiverpool Groruddalen. Velg passordet ditt med denne lenken. Den kan "
+                "brukes én gang og gjelder i %(hours)s timer:\n\n%(link)s\n\nHilsen "
+                "Arbeidsgiverpool Groruddalen",
+                name=user.name,
+                employer=user.employer.name if user.employer else "",
+                hours=hours,
+                link=link,
+            ),
+        )
+    )
 
 
 def decide_approval(employer: Employer, approve: bool, actor: User) -> None:

@@ -16,14 +16,17 @@ from employerpool.forms.employers import (
     ResponsiblePartnerForm,
 )
 from employerpool.labels import label
-from employerpool.models import ContactPerson, EmployerContact, Vacancy
+from employerpool.models import EmployerContact, Vacancy
 from employerpool.models.enums import Agreement, ApprovalStatus, AuditAction, District
 from employerpool.services import audit
 from employerpool.services import competence as competence_service
 from employerpool.services import employers as employer_service
 from employerpool.services.access import (
     EMPLOYER_MANAGERS,
+    get_contact_person_or_404,
     get_employer_or_404,
+    may_edit_employer,
+    may_manage_contact_persons,
     role_required,
     staff_required,
 )
@@ -105,7 +108,8 @@ def detail(employer_id: int):
         history=history,
         competence_needs=competence_service.for_employer(employer.id),
         can_manage=can_manage,
-        can_edit=current_user.is_staff or current_user.employer_id == employer.id,
+        can_edit=may_edit_employer(current_user, employer),
+        can_manage_people=may_manage_contact_persons(current_user, employer),
         responsible_form=_responsible_form(employer) if can_manage else None,
         approval_form=ApprovalForm() if can_manage else None,
         empty_form=EmptyForm(),
@@ -127,6 +131,8 @@ def _employer_users(employer):
 @login_required
 def edit(employer_id: int):
     employer = get_employer_or_404(employer_id)
+    if not may_edit_employer(current_user, employer):
+        abort(403)
     if request.method == "GET":
         form = EmployerEditForm(
             data={
@@ -197,6 +203,8 @@ def responsible(employer_id: int):
 @login_required
 def add_contact_person(employer_id: int):
     employer = get_employer_or_404(employer_id)
+    if not may_manage_contact_persons(current_user, employer):
+        abort(403)
     form = ContactPersonForm()
     if form.validate_on_submit():
         employer_service.add_contact_person(employer, ContactData.from_form(form))
@@ -211,9 +219,9 @@ def add_contact_person(employer_id: int):
 @login_required
 def delete_contact_person(employer_id: int, person_id: int):
     employer = get_employer_or_404(employer_id)
-    person = db.session.get(ContactPerson, person_id)
-    if person is None or person.employer_id != employer.id:
-        abort(404)
+    if not may_manage_contact_persons(current_user, employer):
+        abort(403)
+    person = get_contact_person_or_404(employer, person_id)
     if len(employer.contact_persons) <= 1:
         flash(_("Arbeidsgiveren må ha minst én kontaktperson."), "error")
         return redirect(url_for("employers.detail", employer_id=employer.id))

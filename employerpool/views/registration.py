@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user, login_required, login_user
 
 from employerpool.extensions import db
 from employerpool.forms.employers import RegistrationForm, StaffEmployerForm
-from employerpool.models import ContactPerson
 from employerpool.models.enums import Agreement
 from employerpool.services import employers as employer_service
-from employerpool.services.access import get_employer_or_404, staff_required
+from employerpool.services.access import (
+    get_contact_person_or_404,
+    get_employer_or_404,
+    may_manage_contact_persons,
+    staff_required,
+)
 from employerpool.services.employers import (
     ContactData,
     DuplicateOrganisation,
@@ -132,15 +136,18 @@ def staff_register():
                 _("Det finnes allerede en bruker med denne e-postadressen.")
             )
         else:
-            db.session.commit()
+            db.session.commit()  # the invitation, if any, is mailed after the commit
             if token:
-                return render_template(
-                    "registration/invited.html",
-                    employer=employer,
-                    user=user,
-                    link=url_for("auth.set_password_view", token=token, _external=True),
+                flash(
+                    _(
+                        "%(name)s er registrert. Invitasjonen er sendt på e-post til %(email)s.",
+                        name=employer.name,
+                        email=user.email,
+                    ),
+                    "success",
                 )
-            flash(_("%(name)s er registrert.", name=employer.name), "success")
+            else:
+                flash(_("%(name)s er registrert.", name=employer.name), "success")
             return redirect(url_for("employers.detail", employer_id=employer.id))
     status = 400 if form.errors else 200
     return render_template(
@@ -149,25 +156,21 @@ def staff_register():
 
 
 @bp.post("/employers/<int:employer_id>/contact-persons/<int:person_id>/invite")
-@staff_required
+@login_required
 def invite_contact(employer_id: int, person_id: int):
     employer = get_employer_or_404(employer_id)
-    person = db.session.get(ContactPerson, person_id)
-    if person is None or person.employer_id != employer.id:
-        abort(404)
+    if not may_manage_contact_persons(current_user, employer):
+        abort(403)
+    person = get_contact_person_or_404(employer, person_id)
     if not person.email:
         flash(_("Kontaktpersonen har ingen e-postadresse."), "error")
         return redirect(url_for("employers.detail", employer_id=employer.id))
     try:
-        user, token = employer_service.invite_contact_person(person, current_user)
+        user, _token = employer_service.invite_contact_person(person, current_user)
     except EmailTaken:
         db.session.rollback()
         flash(_("Det finnes allerede en bruker med denne e-postadressen."), "error")
         return redirect(url_for("employers.detail", employer_id=employer.id))
-    db.session.commit()
-    return render_template(
-        "registration/invited.html",
-        employer=employer,
-        user=user,
-        link=url_for("auth.set_password_view", token=token, _external=True),
-    )
+    db.session.commit()  # the link goes by mail to the contact, after the commit
+    flash(_("Invitasjonen er sendt på e-post til %(email)s.", email=user.email), "success")
+    return redirect(url_for("employers.detail", employer_id=employer.id), 303)

@@ -159,7 +159,9 @@ def test_responsible_partner_rejects_unknown_partner(client, make_user, make_emp
     assert employer.responsible_partner_id is None
 
 
-@pytest.mark.parametrize("role", [Role.employer, Role.counsellor])
+# Who edits an employer: its own users and the staff who manage employers (coordinators and
+# markedskontakter), on the web as in the API (issue 15).
+@pytest.mark.parametrize("role", [Role.employer, Role.employer_contact])
 def test_edit_details_by_the_employer_or_staff(client, make_user, make_employer, role):
     employer = make_employer()
     user = make_user(role, employer=employer) if role is Role.employer else make_user(role)
@@ -211,7 +213,14 @@ def test_contact_persons_are_added_and_removed_but_never_the_last(client, make_u
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [(None, 302), (Role.admin, 200), (Role.employer, 200), ("other_employer", 404)],
+    [
+        (None, 302),
+        (Role.admin, 403),
+        (Role.counsellor, 403),
+        (Role.coordinator, 200),
+        (Role.employer, 200),
+        ("other_employer", 404),
+    ],
     ids=lambda v: getattr(v, "name", str(v)),
 )
 def test_edit_and_contact_pages_access(client, make_user, make_employer, role, expected):
