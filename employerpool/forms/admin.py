@@ -42,14 +42,8 @@ class UserCreateForm(FlaskForm):
 
 
 class TokenCreateForm(FlaskForm):
-    """A new API token for a user (the secret is shown once)."""
+    """A new API token acting as yourself (the secret is shown once)."""
 
-    user_id = SelectField(
-        _l("Bruker"),
-        coerce=str,
-        validators=[DataRequired(_l("Velg brukeren tokenet skal handle som."))],
-        description=_l("Tokenet får brukerens rolle og partner."),
-    )
     name = StringField(
         _l("Hva tokenet brukes til"),
         validators=[DataRequired(_l("Skriv hva tokenet skal brukes til.")), Length(max=80)],

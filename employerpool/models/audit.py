@@ -26,3 +26,6 @@ class AuditEvent(Base):
     object_id: Mapped[int | None] = mapped_column(index=True)
     allowed: Mapped[bool] = mapped_column(default=True)
     detail: Mapped[dict | None] = mapped_column(JSON)
+    # The API token the action came through (None for the web pages and the CLI). No foreign
+    # key: the trail outlives the tokens.
+    api_token_id: Mapped[int | None] = mapped_column(index=True)

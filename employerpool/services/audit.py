@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from flask import g, has_request_context
 from flask_login import current_user
 from sqlalchemy import Select, select
 
@@ -33,9 +34,18 @@ def record(
         object_id=object_id,
         allowed=allowed,
         detail=detail,
+        api_token_id=_api_token_id(),
     )
     db.session.add(event)
     return event
+
+
+def _api_token_id() -> int | None:
+    """The id of the API token the current request authenticated with, if any."""
+    if not has_request_context():
+        return None
+    token = g.get("api_token")
+    return token.id if token is not None else None
 
 
 def search_statement(

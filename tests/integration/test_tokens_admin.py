@@ -12,7 +12,7 @@ from employerpool.models import ApiToken
 from employerpool.models.enums import Role
 from tests.conftest import login, post_form
 
-COVERED_ENDPOINTS = {"tokens.index", "tokens.revoke_token"}
+COVERED_ENDPOINTS = {"tokens.index", "tokens.revoke_token", "tokens.mine", "tokens.revoke_mine"}
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r is not Role.admin])
@@ -22,37 +22,54 @@ def test_only_admins_reach_the_token_page(client, make_user, role):
     assert client.post("/admin/tokens/1/revoke").status_code in (400, 403)
 
 
-def test_admin_creates_a_token_that_works_once_shown_and_revokes_it(client, make_user):
+def test_a_user_creates_a_token_that_works_once_shown_and_an_admin_revokes_it(client, make_user):
     admin, coordinator = make_user(Role.admin), make_user(Role.coordinator)
-    login(client, admin.email)
-    page = post_form(
-        client,
-        "/admin/tokens/",
-        {"user_id": str(coordinator.id), "name": "Fagsystem", "expires_days": "30"},
-    )
+    login(client, coordinator.email)
+    page = post_form(client, "/account/api-tokens", {"name": "Fagsystem", "expires_days": "30"})
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     secret = re.search(r"ep_[A-Za-z0-9_-]{20,}", html).group(0)
     token = db.session.scalar(select(ApiToken))
-    assert token.user_id == coordinator.id and token.created_by_id == admin.id
+    assert token.user_id == coordinator.id and token.created_by_id == coordinator.id
     assert token.expires_at is not None and secret not in token.token_hash
     api = client.application.test_client()
     headers = {"Authorization": f"Bearer {secret}"}
     assert api.get("/api/v1/vacancies", headers=headers).status_code == 200
-    # The list shows the prefix, never the secret again.
-    listing = client.get("/admin/tokens/").get_data(as_text=True)
+    # The lists show the prefix, never the secret again.
+    listing = client.get("/account/api-tokens").get_data(as_text=True)
     assert token.prefix in listing and secret not in listing
-    revoked = post_form(client, f"/admin/tokens/{token.id}/revoke", {}, form_url="/admin/tokens/")
+    admin_client = client.application.test_client()
+    login(admin_client, admin.email)
+    listing = admin_client.get("/admin/tokens/").get_data(as_text=True)
+    assert token.prefix in listing and secret not in listing
+    revoked = post_form(
+        admin_client, f"/admin/tokens/{token.id}/revoke", {}, form_url="/admin/tokens/"
+    )
     assert revoked.status_code == 303
     assert api.get("/api/v1/vacancies", headers=headers).status_code == 401
 
 
+def test_a_user_revokes_only_their_own_tokens(client, make_user):
+    from employerpool.services.tokens import create_token
+
+    owner, other = make_user(Role.counsellor), make_user(Role.counsellor)
+    token, _secret = create_token(owner, "x")
+    db.session.commit()
+    login(client, other.email)
+    response = post_form(
+        client, f"/account/api-tokens/{token.id}/revoke", {}, form_url="/account/api-tokens"
+    )
+    assert response.status_code == 404
+    db.session.refresh(token)
+    assert token.revoked_at is None
+
+
 def test_token_form_errors_sit_beside_the_fields(client, make_user):
     login(client, make_user(Role.admin).email)
-    page = post_form(client, "/admin/tokens/", {"user_id": "", "name": "", "expires_days": "0"})
+    page = post_form(client, "/account/api-tokens", {"name": "", "expires_days": "0"})
     assert page.status_code == 400
     html = page.get_data(as_text=True)
-    assert "Velg brukeren tokenet skal handle som." in html
+    assert "Skriv hva tokenet skal brukes til." in html
     assert "Skriv et tall mellom 1 og 3650." in html
     assert db.session.scalar(select(ApiToken)) is None
 
