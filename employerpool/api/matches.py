@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from employerpool.api import api
-from employerpool.api.common import name_of
+from employerpool.api.common import check, name_of
 from employerpool.api.errors import ApiError
 from employerpool.api.proposals import proposal_out
 from employerpool.api.schemas import (
@@ -23,23 +23,31 @@ from employerpool.models import (
     Vacancy,
 )
 from employerpool.models.enums import (
+    AuditAction,
     MatchOutcome,
     MatchStatus,
     Role,
 )
-from employerpool.services import access, matches, proposals
+from employerpool.services import access, audit, matches, proposals
 from employerpool.services.access import (
     CANDIDATE_READERS,
     can_read_candidate,
     get_match_or_404,
 )
+from employerpool.services.contacts import local_today
+from employerpool.services.suggestions import pseudonym
+from employerpool.services.validation import check_match_event, check_vacancy_takes_candidates
 
 
 def match_out(m: Match) -> MatchOut:
+    """A match as the current user may see it: another partner's staff get the pseudonym, not
+    the candidate's id, and none of the notes the candidate's own partner wrote."""
+    readable = can_read_candidate(current_user, m.candidate)
     return MatchOut(
         id=m.id,
         vacancy_id=m.vacancy_id,
-        candidate_id=m.candidate_id,
+        candidate_id=m.candidate_id if readable else None,
+        pseudonym=None if readable else pseudonym(m.candidate_id),
         status=m.status.name,
         outcome=name_of(m.outcome),
         score=m.score,
@@ -51,11 +59,28 @@ def match_out(m: Match) -> MatchOut:
                 from_value=e.from_value,
                 to_value=e.to_value,
                 reason=e.reason,
-                note=e.note,
+                note=e.note if readable or _own_partners(e) else None,
             )
             for e in m.events
         ],
     )
+
+
+def _own_partners(event) -> bool:
+    """An event written by the current user's own partner (its notes are theirs to read)."""
+    actor = event.actor
+    return actor is not None and actor.partner_id == current_user.partner_id
+
+
+def _event_errors(match: Match, target, body: MatchEventIn) -> None:
+    """The service's rules for a pipeline step (as on the web): reason codes only, a date near
+    today, a known contract type; proposing only to an open need."""
+    errors = check_match_event(
+        target, local_today(), reason=body.reason, on=body.on, contract_type=body.contract_type
+    )
+    if target is MatchStatus.proposed:
+        errors.update(check_vacancy_takes_candidates(match.vacancy.status))
+    check(errors, {"vacancy_id": "to"})
 
 
 @api.operation(
@@ -81,6 +106,7 @@ def create_match(body: MatchIn):
     if candidate is None or not can_read_candidate(current_user, candidate):
         # Another partner's candidate is proposed by that partner (a request on the web).
         raise ApiError(422, "Ugyldige felt", {"candidate_id": "Ukjent kandidat hos din partner."})
+    check(check_vacancy_takes_candidates(vacancy.status))
     match = db.session.scalar(
         select(Match).where(Match.vacancy_id == vacancy.id, Match.candidate_id == candidate.id)
     )
@@ -106,7 +132,20 @@ def create_match(body: MatchIn):
     roles=CANDIDATE_READERS,
 )
 def get_match(match_id: int):
-    return match_out(get_match_or_404(match_id))
+    match = get_match_or_404(match_id)
+    # As on the match page: a read of the candidate, pseudonymised or not, is audited.
+    audit.record(
+        AuditAction.view,
+        "candidate",
+        match.candidate_id,
+        detail={
+            "via": "api",
+            "match_id": match.id,
+            "pseudonymised": not can_read_candidate(current_user, match.candidate),
+        },
+    )
+    db.session.commit()
+    return match_out(match)
 
 
 @api.operation(
@@ -125,6 +164,9 @@ def get_match(match_id: int):
 def add_match_event(match_id: int, body: MatchEventIn):
     if current_user.role is Role.employer:
         match = access.get_visible_proposal_or_404(match_id)
+        _event_errors(
+            match, MatchOutcome[body.to] if body.to in MatchOutcome.__members__ else None, body
+        )
         try:
             proposals.answer(
                 match,
@@ -143,6 +185,7 @@ def add_match_event(match_id: int, body: MatchEventIn):
         target = (
             MatchStatus[body.to] if body.to in MatchStatus.__members__ else MatchOutcome[body.to]
         )
+        _event_errors(match, target, body)
         try:
             matches.change(
                 match,
@@ -157,5 +200,8 @@ def add_match_event(match_id: int, body: MatchEventIn):
             raise ApiError(409, str(exc), {"to": str(exc)}) from None
     db.session.commit()  # matches.change audits the change
     if current_user.role is Role.employer:
+        # The answer shows the candidate as the proposal page does: a read, audited.
+        proposals.record_view(match)
+        db.session.commit()
         return proposal_out(match), 201
     return match_out(match), 201

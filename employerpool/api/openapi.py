@@ -261,7 +261,11 @@ def _query_dict() -> dict:
 def _json_body():
     if not request.is_json:
         raise ApiError(415, ERROR_TEXT[415])
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        # json.loads recurses once per nesting level: a deeply nested body is no request.
+        raise ApiError(400, "Kroppen er for dypt nøstet.") from None
     if data is None and request.get_data(cache=True):
         raise ApiError(400, "Kroppen er ikke gyldig JSON.")
     if not isinstance(data, dict):
@@ -270,20 +274,28 @@ def _json_body():
 
 
 def _nul_path(value, path: str = "") -> str | None:
-    """The dotted path of the first string holding a NUL character (PostgreSQL refuses them)."""
-    if isinstance(value, str):
-        return (path or "body") if "\x00" in value else None
-    if isinstance(value, dict):
-        items = value.items()
-    elif isinstance(value, list):
-        items = enumerate(value)
-    else:
-        return None
-    for key, item in items:
-        found = _nul_path(key, path) if isinstance(key, str) and "\x00" in key else None
-        found = found or _nul_path(item, f"{path}.{key}" if path else str(key))
-        if found:
-            return found
+    """The dotted path of the first string holding a NUL character (PostgreSQL refuses them).
+
+    Walks the body with a stack, not recursion: nesting depth is the client's choice.
+    """
+    stack = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return where or "body"
+            continue
+        if isinstance(item, dict):
+            children = list(item.items())
+        elif isinstance(item, list):
+            children = list(enumerate(item))
+        else:
+            continue
+        for key, child in reversed(children):
+            name = f"{where}.{key}" if where else str(key)
+            if isinstance(key, str) and "\x00" in key:
+                return where or "body"
+            stack.append((child, name))
     return None
 
 

@@ -45,6 +45,8 @@ def proposal_out(match: Match) -> ProposalOut:
         driving_licences=view.driving_licences,
         reasons=view.reasons,
         outcome=name_of(view.outcome),
+        counsellor_name=view.counsellor_name,
+        counsellor_email=view.counsellor_email,
     )
 
 

@@ -75,6 +75,10 @@ Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS)]
 CefrName = names(Cefr)
 
 
+# An id in a JSON body: a whole number, never `true` (pydantic's lax mode reads it as 1).
+BodyId = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1)]
+
+
 class Strict(BaseModel):
     """Input models refuse unknown fields, so that a typo is an error, not a silent loss."""
 
@@ -179,7 +183,7 @@ class EmployerIn(Strict):
     city: text(80) | None = None
     size_band: names(SizeBand)
     agreement: names(Agreement) = "none"
-    responsible_partner_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    responsible_partner_id: BodyId | None = None
     contact: ContactPersonIn
 
     @field_validator("orgnr")
@@ -252,7 +256,7 @@ class VacancyFields(Strict):
 class VacancyIn(VacancyFields):
     """A new need. Staff name the employer; an employer user posts for its own."""
 
-    employer_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    employer_id: BodyId | None = None
     title: text(200, 1)
     type: names(PlacementType)
     district: names(District)
@@ -297,8 +301,8 @@ class Ranking(BaseModel):
 class MatchIn(Strict):
     """Propose (or shortlist) one of your own partner's candidates for a need."""
 
-    vacancy_id: int = Field(ge=1, le=2**31 - 1)
-    candidate_id: int = Field(ge=1, le=2**31 - 1)
+    vacancy_id: BodyId
+    candidate_id: BodyId
     status: Literal["shortlisted", "contacted", "proposed"] = "proposed"
     note: text(1000) | None = None
 
@@ -324,9 +328,12 @@ class MatchEventOut(BaseModel):
 
 
 class MatchOut(BaseModel):
+    """A match. Another partner's staff get `pseudonym` and no candidate id (blind review)."""
+
     id: int
     vacancy_id: int
-    candidate_id: int
+    candidate_id: int | None = Field(description="null når kandidaten er en annen partners")
+    pseudonym: str | None = Field(description="Pseudonymet for en annen partners kandidat")
     status: str
     outcome: str | None
     score: float | None
@@ -352,6 +359,8 @@ class ProposalOut(BaseModel):
     driving_licences: list[str]
     reasons: list[str]
     outcome: str | None
+    counsellor_name: str | None = Field(description="Veilederen som følger opp kandidaten")
+    counsellor_email: str | None = Field(description="Veilederens e-post på jobb")
 
 
 class ProposalQuery(PageQuery):
@@ -418,7 +427,7 @@ class CandidateFields(Strict):
     phone: CandidatePhone | None = None
     email: Email | None = None
     district: names(District) | None = None
-    counsellor_id: Id | None = Field(
+    counsellor_id: BodyId | None = Field(
         None, description="En veileder eller koordinator hos din partner"
     )
     programme: names(Programme) | None = None
@@ -526,8 +535,8 @@ class PlacementQuery(PageQuery):
 class PlacementIn(Strict):
     """A historical placement from a partner's records, for one of your own candidates."""
 
-    candidate_id: Id
-    employer_id: Id | None = None
+    candidate_id: BodyId
+    employer_id: BodyId | None = None
     type: names(PlacementType)
     title: Label
     occupation: text(200) | None = None
@@ -595,7 +604,7 @@ class ContactFields(Strict):
 class ContactIn(ContactFields):
     """A contact with an employer, logged for your own partner."""
 
-    employer_id: Id
+    employer_id: BodyId
     contact_date: ContactDay = Field(description="Ikke fram i tid")
     channel: names(ContactChannel)
     result: names(ContactResult)

@@ -27,7 +27,9 @@ from employerpool.services.access import (
     match_access,
     role_required,
 )
+from employerpool.services.contacts import local_today
 from employerpool.services.suggestions import pseudonym
+from employerpool.services.validation import check_match_event, check_vacancy_takes_candidates
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
 
@@ -95,6 +97,20 @@ def change(match_id: int):
     target = _target(form.to.data or "") if form.validate_on_submit() else None
     if target is None:
         flash(_("Ugyldig endring. Last inn siden på nytt og prøv igjen."), "error")
+        return redirect(url_for("matches.detail", match_id=match.id), 303)
+    # The service's rules for a step, as the API applies them.
+    errors = check_match_event(
+        target,
+        local_today(),
+        reason=form.reason.data or None,
+        on=form.on.data,
+        contract_type=form.contract_type.data or None,
+    )
+    if target is MatchStatus.proposed:
+        errors.update(check_vacancy_takes_candidates(match.vacancy.status))
+    if errors:
+        for message in errors.values():
+            flash(str(message), "error")
         return redirect(url_for("matches.detail", match_id=match.id), 303)
     try:
         matches.change(
