@@ -289,6 +289,30 @@ def may_propose_candidate(user: User, candidate: Candidate) -> bool:
     )
 
 
+def candidate_from_reference(reference: str | None, user: User) -> Candidate | None:
+    """The candidate a suggestion form names: an own candidate by id, another partner's by
+    its pseudonym only (pages never carry another partner's real candidate ids)."""
+    from employerpool.services.suggestions import pseudonym
+
+    reference = (reference or "").strip()
+    if reference.isascii() and reference.isdigit() and len(reference) <= 10:
+        candidate = db.session.get(Candidate, int(reference))
+        if candidate is None or candidate.partner_id != user.partner_id:
+            return None
+        return candidate if may_propose_candidate(user, candidate) else None
+    if not reference.startswith("K-") or len(reference) > 12:
+        return None
+    shared = db.session.scalars(
+        db.select(Candidate).where(
+            Candidate.partner_id != user.partner_id, Candidate.erased_at.is_(None)
+        )
+    )
+    for candidate in shared:
+        if pseudonym(candidate.id) == reference and may_propose_candidate(user, candidate):
+            return candidate
+    return None
+
+
 # --- matches --------------------------------------------------------------------------------
 
 

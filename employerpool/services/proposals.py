@@ -147,11 +147,16 @@ class ProposalView:
     outcome: MatchOutcome | None
     proposed_at: object
     events: list[dict] = field(default_factory=list)
+    # Who to call: the counsellor's name and work e-mail, never the partner (a partner's name
+    # can tell the candidate's programme, e.g. an introduction-programme office).
+    counsellor_name: str | None = None
+    counsellor_email: str | None = None
 
 
 def build_view(match: Match, *, with_events: bool = False) -> ProposalView:
     candidate: Candidate = match.candidate
     identified = candidate.has_consent(ConsentScope.employers_identity)
+    counsellor = _counsellor(match)
     events = employer_events(match) if with_events else []
     proposed_at = next(
         (e["at"] for e in employer_events(match) if e["to"] is MatchStatus.proposed), None
@@ -185,7 +190,24 @@ def build_view(match: Match, *, with_events: bool = False) -> ProposalView:
         outcome=match.outcome,
         proposed_at=proposed_at,
         events=events,
+        counsellor_name=counsellor.name if counsellor is not None else None,
+        counsellor_email=counsellor.email if counsellor is not None else None,
     )
+
+
+def _counsellor(match: Match) -> User | None:
+    """The candidate's counsellor, or else the staff member who proposed the candidate."""
+    if match.candidate.counsellor is not None:
+        return match.candidate.counsellor
+    proposer = next(
+        (
+            e.actor
+            for e in match.events
+            if e.axis == "status" and e.to_value == MatchStatus.proposed.name
+        ),
+        None,
+    )
+    return proposer if proposer is not None and proposer.is_staff else None
 
 
 def employer_events(match: Match) -> list[dict]:
@@ -207,11 +229,9 @@ def employer_events(match: Match) -> list[dict]:
                 "reason": DECLINE_REASON_LABELS.get(e.reason) if e.reason else None,
                 "note": e.note if e.axis == "outcome" or to is MatchStatus.proposed else None,
                 "actor_name": actor.name if actor else None,
-                "actor_org": (
-                    actor.partner.name
-                    if actor and actor.partner
-                    else (actor.employer.name if actor and actor.employer else None)
-                ),
+                # An employer's own people by organisation; staff by name only (their partner
+                # could reveal the candidate's programme).
+                "actor_org": actor.employer.name if actor and actor.employer else None,
             }
         )
     return out

@@ -9,13 +9,16 @@ from sqlalchemy import select
 
 from employerpool.extensions import db
 from employerpool.forms.matches import AllocationForm, SuggestionFilterForm
-from employerpool.models import Candidate, Match
-from employerpool.models.enums import AuditAction, ConsentScope, District, Programme, Role
+from employerpool.models import Match
+from employerpool.models.enums import AuditAction, District, Programme, Role
 from employerpool.services import audit, matches
 from employerpool.services.access import (
     CANDIDATE_READERS,
+    candidate_from_reference,
     get_candidate_or_404,
     get_vacancy_or_404,
+    match_access,
+    may_shortlist,
     role_required,
 )
 from employerpool.services.competence import competence_needs_for
@@ -64,16 +67,17 @@ def for_vacancy(vacancy_id: int):
 @role_required(*CANDIDATE_READERS)
 def shortlist(vacancy_id: int):
     vacancy = get_vacancy_or_404(vacancy_id)
-    candidate_id = parse_id(request.form.get("candidate_id"))
-    candidate = db.session.get(Candidate, candidate_id) if candidate_id else None
-    own = candidate is not None and candidate.partner_id == current_user.partner_id
-    if candidate is None or not (own or candidate.has_consent(ConsentScope.pool_partners)):
+    candidate = candidate_from_reference(request.form.get("candidate_id"), current_user)
+    if candidate is None:
         abort(404)
     match = db.session.scalar(
         select(Match).where(Match.vacancy_id == vacancy.id, Match.candidate_id == candidate.id)
     )
     if match is None:
         match = matches.create(vacancy.id, candidate.id, current_user)
+    elif not may_shortlist(current_user, match):
+        # A match this user cannot see, or one withdrawn by the partner that manages it.
+        abort(404 if match_access(current_user, match) is None else 403)
     try:
         matches.change(match, matches.MS.shortlisted, current_user)
     except matches.TransitionError as exc:
@@ -116,17 +120,19 @@ def allocation():
 @role_required(Role.coordinator)
 def accept_allocation():
     vacancy = get_vacancy_or_404(parse_id(request.form.get("vacancy_id")) or 0)
-    ids = [i for x in request.form.getlist("candidate_id") if (i := parse_id(x))][:50]
+    refs = request.form.getlist("candidate_id")[:50]
     created = 0
-    for candidate in db.session.scalars(select(Candidate).where(Candidate.id.in_(ids))):
-        own = candidate.partner_id == current_user.partner_id
-        if not (own or candidate.has_consent(ConsentScope.pool_partners)):
+    for ref in refs:
+        candidate = candidate_from_reference(ref, current_user)
+        if candidate is None:
             continue
         match = db.session.scalar(
             select(Match).where(Match.vacancy_id == vacancy.id, Match.candidate_id == candidate.id)
         )
         if match is None:
             match = matches.create(vacancy.id, candidate.id, current_user)
+        elif not may_shortlist(current_user, match):
+            continue  # another partner's match: not ours to move
         if match.status is matches.MS.suggested:
             matches.change(match, matches.MS.shortlisted, current_user, note="pool allocation")
             created += 1

@@ -381,7 +381,8 @@ def test_proposing_another_partners_candidate_needs_their_counsellors_yes(client
     response = post_form(
         client,
         f"/suggestions/vacancies/{vacancy.id}/shortlist",
-        {"candidate_id": c["shared"].id},
+        # The page names another partner's candidate by pseudonym only (issue 15).
+        {"candidate_id": pseudonym(c["shared"].id)},
         form_url=f"/suggestions/vacancies/{vacancy.id}",
     )
     assert response.status_code == 303
