@@ -6,11 +6,13 @@ Used by static/js/autocomplete.js; the forms work without them (free text).
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
-from flask_login import login_required
-from sqlalchemy import case, func, select
+from flask_login import current_user, login_required
+from sqlalchemy import case, exists, func, or_, select
 
 from employerpool.extensions import db
-from employerpool.models import Occupation, Skill
+from employerpool.models import Occupation, Skill, VacancySkill
+from employerpool.models.enums import Role
+from employerpool.models.vacancy import competence_need_skill
 
 bp = Blueprint("vocabulary", __name__, url_prefix="/vocabulary")
 MAX_RESULTS = 15
@@ -56,10 +58,21 @@ def skills():
         return jsonify([])
     term = _like(q)
     label = func.lower(Skill.label)
+    stmt = select(Skill.label).where(label.like(f"%{term}%", escape="\\"))
+    if current_user.role is Role.employer:
+        # Employers see the shared vocabulary and labels used on needs, never labels typed
+        # only on candidate profiles (they could name a candidate's background).
+        stmt = stmt.where(
+            or_(
+                Skill.esco_uri.is_not(None),
+                Skill.domain.is_not(None),
+                exists().where(VacancySkill.skill_id == Skill.id),
+                exists().where(competence_need_skill.c.skill_id == Skill.id),
+            )
+        )
     rows = db.session.scalars(
-        select(Skill.label)
-        .where(label.like(f"%{term}%", escape="\\"))
-        .order_by(case((label.like(f"{term}%", escape="\\"), 0), else_=1), func.length(Skill.label))
-        .limit(limit)
+        stmt.order_by(
+            case((label.like(f"{term}%", escape="\\"), 0), else_=1), func.length(Skill.label)
+        ).limit(limit)
     ).all()
     return jsonify([{"label": lbl} for lbl in rows])

@@ -96,6 +96,7 @@ STAFF = ("admin", "coordinator", "counsellor", "employer_contact")
 CANDIDATE_READERS = ("coordinator", "counsellor")
 CONTACT_LOGGERS = ("coordinator", "counsellor", "employer_contact")
 EMPLOYER_MANAGERS = ("coordinator", "employer_contact")
+EMPLOYER_EDITORS = (*EMPLOYER_MANAGERS, "employer")
 CONTACT_REPORT_ROLES = ("admin", "coordinator", "employer_contact")
 MANAGEMENT = ("admin", "coordinator")
 SIGNED_IN = ROLES[1:]
@@ -182,7 +183,14 @@ RULES: list[Rule] = [
     *get_and_post("admin.users", expect(["admin"])),
     Rule("admin.audit_log", "GET", expect(["admin"])),
     Rule("admin.candidate_audit_export", "GET", expect(["admin"]), params=CANDIDATE),
-    *get_and_post("tokens.index", expect(["admin"])),
+    # Admins list and revoke every token but mint none for others; everyone makes their own.
+    Rule("tokens.index", "GET", expect(["admin"])),
+    *get_and_post("tokens.mine", expect(SIGNED_IN), data={"name": "Eget verktøy"}),
+    *post_only(
+        "tokens.revoke_mine",
+        expect(["employer_contact"], others=NOT_FOUND),
+        params={"token_id": "api_token"},
+    ),
     # Accounts (issue 17): user administration for admins and coordinators (own partner).
     Rule("users.index", "GET", expect(MANAGEMENT)),
     *get_and_post("users.detail", expect(MANAGEMENT), params={"user_id": "invited_user"}),
@@ -219,7 +227,12 @@ RULES: list[Rule] = [
         expect(OWN_EMPLOYER_SIDE, others=NOT_FOUND),
         params=EMPLOYER,
     ),
-    *get_and_post("employers.edit", expect(OWN_EMPLOYER_SIDE, others=NOT_FOUND), params=EMPLOYER),
+    # Who edits an employer: its managers and its own users (the web and the API agree).
+    *get_and_post(
+        "employers.edit",
+        expect(EMPLOYER_EDITORS, other_employer=NOT_FOUND),
+        params=EMPLOYER,
+    ),
     *post_only(
         "employers.approval",
         expect(EMPLOYER_MANAGERS),
@@ -232,19 +245,20 @@ RULES: list[Rule] = [
         params=EMPLOYER,
         data={"responsible_partner_id": "{own_partner}", "agreement": "none"},
     ),
+    # Contact persons: the responsible partner's employer managers and the employer's users.
     *get_and_post(
         "employers.add_contact_person",
-        expect(OWN_EMPLOYER_SIDE, others=NOT_FOUND),
+        expect(EMPLOYER_EDITORS, other_employer=NOT_FOUND),
         params=EMPLOYER,
     ),
     *post_only(
         "employers.delete_contact_person",
-        expect(OWN_EMPLOYER_SIDE, others=NOT_FOUND),
+        expect(EMPLOYER_EDITORS, other_employer=NOT_FOUND),
         params={**EMPLOYER, "person_id": "second_contact_person"},
     ),
     *post_only(
         "registration.invite_contact",
-        STAFF_ONLY,
+        expect(EMPLOYER_EDITORS, other_employer=NOT_FOUND),
         params={**EMPLOYER, "person_id": "own_contact_person"},
     ),
     # --- placement needs --------------------------------------------------------------------
@@ -722,7 +736,7 @@ def build_world() -> World:
     other_partner = add(
         Partner(name="NAV Stovner", kind=PartnerKind.nav, district=District.Stovner)
     )
-    own_employer = employer("Alna Lager AS", District.Alna)
+    own_employer = employer("Alna Lager AS", District.Alna, responsible_partner_id=own_partner.id)
     other_employer = employer("Stovner Renhold AS", District.Stovner)
     pending_employer = employer("Venter AS", District.Grorud, approval=ApprovalStatus.pending)
     own_employer.contact_persons = [
