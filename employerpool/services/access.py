@@ -151,6 +151,29 @@ def permission_required(action: str):
 staff_required = role_required(*STAFF_ROLES)
 
 
+# --- users --------------------------------------------------------------------------------
+
+
+def may_manage_user(manager: User, user: User) -> bool:
+    """True when `manager` may see and change `user`: admins anyone, a coordinator the
+    non-admin users of its own partner."""
+    if manager.role is Role.admin:
+        return True
+    return (
+        manager.role is Role.coordinator
+        and user.partner_id == manager.partner_id
+        and user.role is not Role.admin
+    )
+
+
+def get_managed_user_or_404(user_id: int) -> User:
+    """A user the current user may manage; others do not exist for them."""
+    user = db.session.get(User, user_id)
+    if user is None or not may_manage_user(current_user, user):
+        abort(404)
+    return user
+
+
 # --- employers, contact persons, needs ------------------------------------------------------
 
 

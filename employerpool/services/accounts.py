@@ -20,6 +20,7 @@ from employerpool.extensions import db
 from employerpool.models import ApiToken, Partner, SetPasswordToken, User, now_utc
 from employerpool.models.enums import AuditAction, Role
 from employerpool.services import audit, mail
+from employerpool.services.access import may_manage_user
 from employerpool.services.sessions import end_all_sessions
 
 # Who may manage users at all (coordinators only their own partner's).
@@ -69,17 +70,6 @@ def users_statement(
     return stmt
 
 
-def can_manage(manager: User, user: User) -> bool:
-    """True when `manager` may see and change `user`."""
-    if manager.role is Role.admin:
-        return True
-    return (
-        manager.role is Role.coordinator
-        and user.partner_id == manager.partner_id
-        and user.role is not Role.admin
-    )
-
-
 def assignable_roles(manager: User, user: User) -> list[Role]:
     """The roles `manager` may give `user` (staff roles for staff; an employer stays one)."""
     if user.role is Role.employer:
@@ -124,7 +114,7 @@ def update_user(
 
     Raises AccountError for a change the rules refuse. The caller commits.
     """
-    if not can_manage(manager, user):
+    if not may_manage_user(manager, user):
         raise AccountError("role", _("Du kan ikke endre denne brukeren."))
     if role not in assignable_roles(manager, user):
         if manager.id == user.id and ROLE_RANK.get(role, 99) > ROLE_RANK[user.role]:
@@ -156,7 +146,7 @@ def deactivate(manager: User, user: User) -> None:
 
     The user row stays (the history keeps the name). The caller commits.
     """
-    if not can_manage(manager, user):
+    if not may_manage_user(manager, user):
         raise AccountError("active", _("Du kan ikke endre denne brukeren."))
     if manager.id == user.id:
         raise AccountError("active", _("Du kan ikke deaktivere deg selv."))
@@ -183,7 +173,7 @@ def deactivate(manager: User, user: User) -> None:
 
 def reactivate(manager: User, user: User) -> None:
     """Let a deactivated user sign in again (with a new link if they have no password)."""
-    if not can_manage(manager, user):
+    if not may_manage_user(manager, user):
         raise AccountError("active", _("Du kan ikke endre denne brukeren."))
     if user.active:
         return
@@ -227,7 +217,7 @@ def send_link(manager: User, user: User) -> str:
 
     The caller commits; the mail goes out after the commit.
     """
-    if not can_manage(manager, user):
+    if not may_manage_user(manager, user):
         raise AccountError("active", _("Du kan ikke endre denne brukeren."))
     if not user.active:
         raise AccountError("active", _("Brukeren er deaktivert. Aktiver brukeren først."))

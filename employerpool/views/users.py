@@ -18,20 +18,18 @@ from employerpool.labels import label
 from employerpool.models import Partner, User
 from employerpool.models.enums import AuditAction, Role
 from employerpool.services import accounts, audit, totp
-from employerpool.services.access import USER_MANAGERS, role_required
+from employerpool.services.access import (
+    USER_MANAGERS,
+    get_managed_user_or_404,
+    may_manage_user,
+    role_required,
+)
 from employerpool.services.accounts import AccountError
 from employerpool.services.sessions import end_all_sessions
 from employerpool.views import page_number
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 PER_PAGE = 50
-
-
-def _get_user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None or not accounts.can_manage(current_user, user):
-        abort(404)
-    return user
 
 
 @bp.get("/")
@@ -90,7 +88,7 @@ def _render_detail(user: User, form: UserEditForm, status: int = 200, link: str 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
 @role_required(*USER_MANAGERS)
 def detail(user_id: int):
-    user = _get_user_or_404(user_id)
+    user = get_managed_user_or_404(user_id)
     if request.method == "GET":
         audit.record(AuditAction.view, "user", user.id)
         db.session.commit()
@@ -111,14 +109,14 @@ def detail(user_id: int):
         else:
             db.session.commit()
             flash(_("Endringene er lagret.") if changes else _("Ingenting ble endret."), "success")
-            if not accounts.can_manage(current_user, user):
+            if not may_manage_user(current_user, user):
                 return redirect(url_for("users.index"))
             return redirect(url_for("users.detail", user_id=user.id))
     return _render_detail(user, form, 400)
 
 
 def _action(user_id: int, do, message: str):
-    user = _get_user_or_404(user_id)
+    user = get_managed_user_or_404(user_id)
     form = UserActionForm()
     if not form.validate_on_submit():
         abort(400)
