@@ -146,7 +146,10 @@ Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
 ]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{8,20}$")]
+# At most 20 characters in all, the column's length.
+Phone = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=20, pattern=r"^\+?[0-9 ()-]{8,20}$")
+]
 Nace = Literal[tuple(NACE_SECTIONS)]  # type: ignore[valid-type]
 
 

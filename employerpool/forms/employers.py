@@ -39,8 +39,9 @@ def district_choices(blank: str) -> list[tuple[str, str]]:
     return [("", blank)] + [(d.name, d.value) for d in District]
 
 
+# At most 20 characters in all, the column's length (a "+" and 20 digits would not fit).
 PHONE = Regexp(
-    r"^\+?[0-9 ()-]{8,20}$",
+    r"^(?=.{8,20}$)\+?[0-9 ()-]+$",
     message=_l("Skriv telefonnummeret med siffer, for eksempel 22 33 44 55."),
 )
 

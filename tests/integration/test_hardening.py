@@ -1,0 +1,46 @@
+"""Hostile or unlucky input that must get a message, never a 500 (on SQLite and PostgreSQL,
+where column lengths are enforced)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from employerpool.extensions import db
+from employerpool.models import ContactPerson, Employer
+from employerpool.models.enums import Role
+from tests.conftest import post_form
+from tests.integration.test_registration import field_error, registration_data, valid_orgnr
+
+# 21 characters: one more than the contact person's phone column holds.
+LONG_PHONE = "+47 22 33 44 55 66 77"
+
+
+def test_a_21_character_phone_number_is_refused_beside_the_field(client):
+    assert len(LONG_PHONE) == 21
+    response = post_form(client, "/register", registration_data(contact_phone=LONG_PHONE))
+    assert response.status_code == 400
+    assert "telefonnummeret" in field_error(response.get_data(as_text=True), "contact_phone")
+    assert db.session.scalar(select(func.count(Employer.id))) == 0
+
+
+def test_a_21_character_phone_number_is_refused_by_the_api(client, make_user, bearer):
+    headers = bearer(make_user(Role.employer_contact))
+    body = {
+        "orgnr": valid_orgnr(77),
+        "name": "Lang Telefon AS",
+        "nace_section": "C",
+        "district": "Grorud",
+        "size_band": "small",
+        "contact": {"name": "Per", "email": "per@telefon.no", "phone": LONG_PHONE},
+    }
+    response = client.post("/api/v1/employers", json=body, headers=headers)
+    assert response.status_code == 422, response.get_json()
+    assert "contact.phone" in response.get_json()["fields"]
+    assert db.session.scalar(select(func.count(Employer.id))) == 0
+
+
+def test_a_20_character_phone_number_is_kept(client):
+    phone = LONG_PHONE[1:]
+    response = post_form(client, "/register", registration_data(contact_phone=phone))
+    assert response.status_code == 302
+    assert db.session.scalar(select(ContactPerson.phone)) == phone
