@@ -92,6 +92,8 @@ class Explanation:
     hours: tuple[float, float] | None = None  # (candidate max, need) when too few
     start_gap_days: int | None = None  # available this many days after the start
     not_registered: list[str] = field(default_factory=list)  # "skills", "norwegian", ...
+    #: set when the need's title named no occupation: (source, occupation read from the text)
+    need_read_as: tuple[str, str] | None = None
 
 
 def _nb_number(value: float) -> str:
@@ -145,6 +147,12 @@ def render_reasons(exp: Explanation) -> list[str]:
     if exp.licence_missing:
         hard.append(f"Mangler førerkort klasse {exp.licence_missing}")
 
+    if exp.need_read_as is not None:
+        source, name = exp.need_read_as
+        if source == "description" and name:
+            soft.append(f"Fant ikke yrket i tittelen – lest som «{name}» fra teksten")
+        else:
+            soft.append("Fant ikke yrket i tittelen – rangert på tekst")
     if exp.occupation is not None:
         relation, label, source = exp.occupation
         soft.append(f"{_RELATION[relation]}: {label} ({_SOURCE.get(source, source)})")

@@ -9,6 +9,7 @@ in :mod:`matching.components` can score blocks of needs × candidates at once.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from .profiles import Candidate, Outcome
 from .resolution import SOURCE_WEIGHT, occupation_model
 from .taxonomy import TitleMatch, load_taxonomy
 from .text import compact
+from .textmodel import load_text_model
 from .vocabulary import Vocabulary
 
 __all__ = ["PoolFeatures", "PoolView", "build_features", "ordinal"]
@@ -87,6 +89,7 @@ class PoolFeatures:
     pl_starts: np.ndarray  # first entry of each candidate that has entries
     pl_ptr: np.ndarray  # candidate i's entries are pl_ptr[i]:pl_ptr[i + 1]
     pl_occupations: sp.csr_matrix  # entries × occupations: what the entry's title names
+    text: sp.csc_matrix  # candidates × text features (see matching.textmodel), by feature
 
 
 def recency(today: dt.date, day: dt.date | None) -> float:
@@ -120,27 +123,28 @@ def softmax_rows(logits: sp.csr_matrix, n_cols: int, min_p: float = 1e-3) -> sp.
 
 
 def title_distribution(matches: Sequence[TitleMatch | None]) -> sp.csr_matrix:
-    """Rows over occupations: the named occupation, or a unit group spread evenly."""
+    """Rows over occupations: the named occupations, or unit groups spread evenly over their
+    members, each sense in proportion to its weight (the title's similarity in all)."""
     tax = load_taxonomy()
     rows, cols, vals = [], [], []
     members = occupation_model().group_members
     for r, m in enumerate(matches):
         if m is None or not m.found:
             continue
-        if m.occupations:
-            share = m.similarity / len(m.occupations)
-            for o in m.occupations:
+        senses = [x for x in m.weight_of() if not x[0]] or m.weight_of()
+        total = sum(w for _, _, w in senses)
+        for is_group, concept, w in senses:
+            share = m.similarity * w / total
+            if not is_group:
                 rows.append(r)
-                cols.append(o)
+                cols.append(concept)
                 vals.append(share)
-        else:
-            for g in m.groups:
-                lo, hi = members.indptr[g], members.indptr[g + 1]
-                occs = members.indices[lo:hi]
-                share = m.similarity / max(len(occs), 1) / len(m.groups)
-                rows.extend([r] * len(occs))
-                cols.extend(occs.tolist())
-                vals.extend([share] * len(occs))
+                continue
+            lo, hi = members.indptr[concept], members.indptr[concept + 1]
+            occs = members.indices[lo:hi]
+            rows.extend([r] * len(occs))
+            cols.extend(occs.tolist())
+            vals.extend([share / max(len(occs), 1)] * len(occs))
     return sp.csr_matrix((vals, (rows, cols)), shape=(len(matches), tax.n_occ), dtype=np.float32)
 
 
@@ -254,14 +258,15 @@ def _occupations(
         m = title_matches[title]
         if weight <= 0 or not m.found:
             continue
-        for o in m.occupations:
-            occ_r.append(i)
-            occ_c.append(o)
-            occ_v.append(weight * m.similarity * model.title_occupation)
-        for g in m.groups:
-            grp_r.append(i)
-            grp_c.append(g)
-            grp_v.append(weight * m.similarity * model.title_group)
+        for is_group, concept, w in m.weight_of():
+            if is_group:
+                grp_r.append(i)
+                grp_c.append(concept)
+                grp_v.append(weight * m.similarity * model.title_group + math.log(w))
+            else:
+                occ_r.append(i)
+                occ_c.append(concept)
+                occ_v.append(weight * m.similarity * model.title_occupation + math.log(w))
     logits = skills[:, : tax.n_skills] @ model.skill_weights
     logits = logits + sp.csr_matrix((occ_v, (occ_r, occ_c)), shape=(n, tax.n_occ))
     grp = sp.csr_matrix((grp_v, (grp_r, grp_c)), shape=(n, tax.n_groups))
@@ -294,6 +299,7 @@ def build_features(profiles: Sequence[Candidate], today: dt.date) -> PoolFeature
         pl_starts=np.concatenate([[0], change]).astype(np.int64) if len(pl_cand) else change,
         pl_ptr=np.searchsorted(pl_cand, np.arange(n + 1)).astype(np.int64),
         pl_occupations=title_distribution([title_matches.get(t) for t in pl["title"]]),
+        text=load_text_model().index(profiles),
     )
 
 

@@ -29,6 +29,7 @@ from .text import normalise
 
 __all__ = [
     "GENERIC_HEADS",
+    "inflections",
     "expand_abbreviations",
     "forms",
     "phrase_key",
@@ -149,6 +150,35 @@ def stem(word: str) -> str:
     return word
 
 
+def inflections(word: str) -> set[str]:
+    """The regular bokmål inflections of a noun (or a compound ending in one): plural,
+    definite and genitive forms.  Agent nouns in -er ("elektriker") and nouns in -e ("lege")
+    inflect their own way.
+
+    Examples
+    --------
+    >>> sorted(inflections("elektriker"))
+    ['elektriker', 'elektrikere', 'elektrikeren', 'elektrikerne', 'elektrikers']
+    >>> sorted(inflections("lege"))
+    ['lege', 'legen', 'legene', 'leger', 'leges']
+    >>> "sjåførene" in inflections("sjåfør") and "formenn" in inflections("formann")
+    True
+    """
+    out = {word}
+    if len(word) < 3:
+        return out
+    if word.endswith("er"):
+        out |= {word + "e", word + "en", word + "ne", word + "s"}
+    elif word.endswith("e"):
+        out |= {word + "r", word + "n", word + "ne", word + "s"}
+    else:
+        out |= {word + "er", word + "en", word + "ene", word + "et", word + "s", word + "e"}
+    if word.endswith("mann"):
+        base = word[:-4]
+        out |= {base + "menn", base + "mennene", base + "mannen"}
+    return out
+
+
 def phrase_key(words: Iterable[str]) -> str:
     """Key of a phrase: its words joined without spaces, then stemmed (Norwegian inflects the
     end of a compound, so "syke pleiere" and "sykepleier" meet at "sykeplei").
@@ -163,7 +193,7 @@ def phrase_key(words: Iterable[str]) -> str:
 
 @functools.cache
 def _generic() -> frozenset[str]:
-    return frozenset(stem(form) for form, _ in forms().get("generic_head", []))
+    return frozenset(f for form, _ in forms().get("generic_head", []) for f in inflections(form))
 
 
 class _GenericHeads:

@@ -359,7 +359,7 @@ class CandidateRanker(BaseEstimator):
         """Rankings for prepared needs, scored in blocks of at most ``BLOCK_CELLS`` pairs."""
         n_allowed = len(self.ids_) if allowed is None else int(allowed.sum())
         if n_allowed == 0 or top <= 0:
-            return [Ranking(p.vacancy.id, []) for p in preps]
+            return [Ranking(p.vacancy.id, [], p.understood) for p in preps]
         # Scoring only the allowed candidates pays for slicing the index when many needs
         # share the slice or few candidates are allowed; else score all and mask.
         idx = None
@@ -376,7 +376,8 @@ class CandidateRanker(BaseEstimator):
             for j, prep in enumerate(block):
                 picked = top_positions(scores.score[j], scores.eligible[j], top, id_rank, allowed)
                 chosen = picked if idx is None else idx[picked]
-                out.append(Ranking(prep.vacancy.id, self._matches(prep, scores, j, picked, chosen)))
+                matches = self._matches(prep, scores, j, picked, chosen)
+                out.append(Ranking(prep.vacancy.id, matches, prep.understood))
         return out
 
     def _allowed(self, mask: np.ndarray | None, ids: Iterable[str] | None) -> np.ndarray | None:

@@ -37,7 +37,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.utils import default_process
 
-from .norwegian import GENERIC_HEADS, bokmaal, forms, phrase_key, split_compound, stem, tokens
+from .norwegian import GENERIC_HEADS, bokmaal, forms, inflections, split_compound, stem, tokens
 from .text import TITLE_NOISE, normalise
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,6 +49,8 @@ __all__ = ["Hit", "Reading", "TitleReader"]
 CURATED, LABEL, ENGLISH, HEAD, ALT = range(5)
 #: Similarity of a hit found by each route.
 EXACT_SIM, COMPOUND_SIM, GENERIC_SIM = 1.0, 0.85, 0.6
+#: Weight of a workplace word in a free text ("barnehagen") against a job title named in it.
+DOMAIN_WEIGHT = 0.3
 #: Longest span of words looked up as one phrase.
 MAX_SPAN = 6
 #: A sense whose prior weight is below this share of the best sense's is dropped.
@@ -163,7 +165,7 @@ class TitleReader:
         heads: dict[str, dict[int, float]] = {}
 
         def key_of(label: str) -> str:
-            return phrase_key(tokens(label))
+            return "".join(tokens(label))
 
         for title, codes, _kind in _read_common():
             k = key_of(title)
@@ -194,11 +196,24 @@ class TitleReader:
             for concept, weight in bucket.items():
                 idx.add(hk, HEAD, concept, weight, hk)
         self.index = idx
-        #: one-word keys: the heads a compound may end in
-        self.single = {k for k, label in idx.label.items() if len(normalise(label).split()) == 1}
+        #: every inflected form of a key → the key ("elektrikerne" → "elektriker")
+        self.forms: dict[str, str] = {k: k for k in idx.level}
+        for k in sorted(idx.level, key=lambda k: (idx.level[k], k)):
+            # English labels take an English plural only ("presenter" + e is a Norwegian verb)
+            english = idx.level[k] in (ENGLISH, ALT)
+            for form in {k, k + "s"} if english else inflections(k):
+                self.forms.setdefault(form, k)
+        #: Snowball stems of the keys of real labels, the last resort for a title's words
+        self.stems: dict[str, str] = {}
+        for k in sorted(idx.level, key=lambda k: (idx.level[k], k)):
+            if idx.level[k] <= ENGLISH and len(stem(k)) >= 6:
+                self.stems.setdefault(stem(k), k)
+        one_word = [k for k, label in idx.label.items() if len(normalise(label).split()) == 1]
+        #: every form of a one-word key: the heads a compound may end in
+        self.single = {f for k in one_word for f in inflections(k)}
         # modifier → senses of the labels "modifier + generic head" ("kjøkken" → kjøkkenassistent)
         self.by_modifier: dict[str, dict[int, float]] = {}
-        for k in self.single:
+        for k in one_word:
             split = split_compound(k, GENERIC_HEADS.__contains__)
             if split is None or idx.level[k] > ENGLISH:
                 continue
@@ -206,11 +221,14 @@ class TitleReader:
             for concept, weight in idx.senses[k].items():
                 bucket[concept] = max(bucket.get(concept, 0.0), weight)
         #: one-word keys of real labels (not heads), for typo-tolerant lookup
-        self.fuzzy_keys = sorted(k for k in self.single if idx.level[k] <= ENGLISH and len(k) >= 4)
+        self.fuzzy_keys = sorted(k for k in one_word if idx.level[k] <= ENGLISH and len(k) >= 5)
         self.generic_keys = frozenset(
-            {stem(w) for w, _ in forms().get("generic_title", [])} | set(GENERIC_HEADS)
+            {self.forms.get(w, w) for w in _words("generic_title")}
+            | {self.forms.get(w, w) for w in GENERIC_HEADS}
         )
-        self.text_stop = frozenset(stem(w) for w, _ in forms().get("ambiguous_in_text", []))
+        self.not_domains = _words("not_a_workplace")
+        self.vague_keys = frozenset(self.forms.get(w, w) for w in _words("vague_title"))
+        self.text_stop = frozenset(self.forms.get(w, w) for w in _words("ambiguous_in_text"))
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -220,35 +238,42 @@ class TitleReader:
     def _senses(self, key: str) -> tuple[tuple[int, float], ...]:
         return _top(self.index.senses[key])
 
-    def _exact(self, words: Sequence[str]) -> str | None:
-        key = phrase_key(words)
-        if key in self.index.level:
-            return key
-        converted = [bokmaal(w) for w in words]
-        if converted != list(words):
-            key = phrase_key(converted)
-            if key in self.index.level:
+    def _exact(self, words: Sequence[str], stems: bool = False) -> str | None:
+        """The key of a phrase as written (any inflection, bokmål or nynorsk); with ``stems``
+        also of its Snowball stem ("sykepleieren" → "sykepleier")."""
+        variants = dict.fromkeys(("".join(words), "".join(bokmaal(w) for w in words)))
+        for surface in variants:
+            key = self.forms.get(surface)
+            if key is not None:
                 return key
+        if stems:
+            for surface in variants:
+                key = self.stems.get(stem(surface)) if len(surface) >= 6 else None
+                if key is not None:
+                    return key
         return None
 
     def _compound(self, word: str) -> Hit | None:
         """Read an unknown one-word compound through its head (and a generic head's modifier)."""
         for w in dict.fromkeys((word, bokmaal(word))):
-            split = split_compound(stem(w), self._is_head)
+            split = split_compound(w, self._is_head)
             if split is None:
                 continue
-            modifier, head = split
+            modifier, head = split[0], self.forms.get(split[1], split[1])
             if head in GENERIC_HEADS or head in self.generic_keys:
                 senses = self.by_modifier.get(modifier)
                 if senses:
                     return Hit(word, _top(senses), COMPOUND_SIM, "compound")
-                if modifier in self.index.level and modifier not in self.generic_keys:
-                    return Hit(word, self._senses(modifier), COMPOUND_SIM, "compound")
+                # "renholds|arbeider": the modifier names the trade, or its agent does (renholder)
+                for agent in (modifier, modifier + "er"):
+                    key = self.forms.get(agent)
+                    if key is not None and key not in self.generic_keys:
+                        return Hit(word, self._senses(key), COMPOUND_SIM, "compound")
                 if head in self.index.level:
                     return Hit(word, self._senses(head), GENERIC_SIM, "generic", generic=True)
                 continue
             # a short head ("sja|før") is more likely a typo of something else
-            route = "head-short" if len(head) < 0.6 * len(stem(w)) else "compound"
+            route = "head-short" if len(split[1]) < 0.6 * len(w) else "compound"
             return Hit(word, self._senses(head), COMPOUND_SIM, route)
         return None
 
@@ -270,8 +295,8 @@ class TitleReader:
 
     def _typo(self, word: str) -> Hit | None:
         """A one-word title with a typo: one edit (two in long words) from a known label."""
-        key = stem(word)
-        if len(word) < 6 or len(key) < 5:  # "etter" is not a typo of "setter"
+        key = word
+        if len(word) < 6:  # "etter" is not a typo of "setter"
             return None
         allowed = 1 if len(key) < 10 else 2
         best = process.extractOne(
@@ -290,7 +315,7 @@ class TitleReader:
 
     def _modifier(self, word: str) -> dict[int, float] | None:
         """Senses of "word + generic head" labels ("butikk" → butikkmedarbeider, …)."""
-        for w in dict.fromkeys((word, stem(word), bokmaal(word))):
+        for w in dict.fromkeys((word, bokmaal(word), word.rstrip("s"))):
             senses = self.by_modifier.get(w)
             if senses:
                 return senses
@@ -311,9 +336,9 @@ class TitleReader:
                 if any(used[start : start + size]):
                     continue
                 span = words[start : start + size]
-                key = self._exact(span)
-                if key is None:
-                    continue
+                key = self._exact(span, stems=True)
+                if key is None or (size > 1 and min(map(len, span)) < 4 and _one_word(self, key)):
+                    continue  # "for mer" is not "former"; "syke pleier" is "sykepleier"
                 generic = key in self.generic_keys
                 hit = Hit(" ".join(span), self._senses(key), EXACT_SIM, "exact", generic, context)
                 hits.append((start, hit))
@@ -334,7 +359,7 @@ class TitleReader:
     def read(self, title: str) -> Reading:
         """Find the occupations a job title names (see the module docstring)."""
         whole = tokens(title)
-        key = self._exact(whole) if 0 < len(whole) <= 2 * MAX_SPAN else None
+        key = self._exact(whole, stems=True) if 0 < len(whole) <= 2 * MAX_SPAN else None
         if key is not None:  # a label as it stands, "Transportleder (forsvaret)" included
             generic = key in self.generic_keys
             hit = Hit(" ".join(whole), self._senses(key), EXACT_SIM, "exact", generic)
@@ -438,10 +463,12 @@ class TitleReader:
                     continue
                 span = words[start : start + size]
                 key = self._exact(span)
-                if key is None or key in self.generic_keys:
+                if key is None or key in self.generic_keys or key in self.text_stop:
                     continue
-                if size == 1 and (key in self.text_stop or self.index.level[key] >= HEAD):
+                if size == 1 and self.index.level[key] >= HEAD:
                     continue
+                if len(normalise(self.index.label[key]).split()) != size:
+                    continue  # "for mer" is not "former"
                 if self.index.level[key] == ALT and size < 2:
                     continue
                 before = set(words[max(0, start - 3) : start])
@@ -452,7 +479,36 @@ class TitleReader:
         for key, count in counts.items():
             for concept, weight in self._senses(key):
                 out[concept] = out.get(concept, 0.0) + count * weight
+        # Workplace words ("barnehagen", "lageret", "kjøkkenet") point at the trade's everyday
+        # jobs (barnehageassistent, lagermedarbeider, kjøkkenassistent), weakly.
+        domains: dict[str, float] = {}
+        for word, seen in zip(words, used, strict=True):
+            if seen or len(word) < 4 or word in self.text_stop:
+                continue
+            base = self._domain_word(word)
+            if base is not None:
+                domains[base] = min(domains.get(base, 0.0) + DOMAIN_WEIGHT, 3 * DOMAIN_WEIGHT)
+        for base, count in domains.items():
+            for concept, weight in _top(self.by_modifier[base]):
+                out[concept] = out.get(concept, 0.0) + count * weight
         return out
+
+    def is_vague(self, hit: Hit) -> bool:
+        """Whether a hit names a title too vague to pick a trade ("engineer", "rådgiver")."""
+        key = self.forms.get("".join(hit.phrase.split()))
+        return hit.generic or (key is not None and key in self.vague_keys)
+
+    def _domain_word(self, word: str) -> str | None:
+        """The workplace a word names, in any inflection ("lageret" → "lager"), if any."""
+        for cut in (0, 1, 2, 3):
+            base = word[: len(word) - cut]
+            if len(base) >= 4 and base in self.by_modifier and word in inflections(base):
+                return None if base in self.not_domains else base
+        return None
+
+
+def _one_word(reader: TitleReader, key: str) -> bool:
+    return len(normalise(reader.index.label[key]).split()) == 1
 
 
 def _top(senses: dict[int, float]) -> tuple[tuple[int, float], ...]:

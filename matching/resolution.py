@@ -46,6 +46,7 @@ from .cache import LRUCache
 from .profiles import Vacancy
 from .taxonomy import Taxonomy, TitleMatch, load_taxonomy
 from .text import compact
+from .textmodel import load_text_model
 from .vocabulary import TermMatch
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NeedCore",
+    "Understanding",
     "OccupationModel",
     "PreparedVacancy",
     "clear_need_cache",
@@ -75,6 +77,26 @@ SOURCE_WEIGHT = {
     "desired": 0.5,
     "title": 1.0,
     "occupation": 1.5,
+}
+#: Evidence weight of the occupations a need's description names, relative to its title: the
+#: text carries a need whose title names no occupation (first value) and only refines one whose
+#: title was understood (second value: it may choose between the title's senses).
+DESCRIPTION_WEIGHT = (0.6, 0.25)
+#: Evidence weight of skill words found in a need's title and description, relative to a
+#: listed skill, and the most log-odds they may add to one occupation together (many loose
+#: skill words must not outvote a title).
+TEXT_SKILL_WEIGHT, TEXT_SKILL_CAP = 0.5, 3.0
+#: How much a need's skill says about its occupation, by ESCO reuse level: a driving licence
+#: or a language (cross-sector, transversal) is asked of many trades; "operate a dough mixer"
+#: of one.
+NEED_SKILL_REUSE_WEIGHT = {"S": 1.0, "O": 1.0, "C": 0.5, "T": 0.25, "-": 0.25}
+#: Confidence of each source of the occupation, as the page shows it.
+SOURCE_CONFIDENCE = {
+    "occupation": 1.0,
+    "title": 1.0,
+    "description": 0.6,
+    "skills": 0.4,
+    "none": 0.0,
 }
 #: Needs whose pool-independent resolution (titles, ESCO skills, occupations) is kept per
 #: process, shared by all rankers (about 25 kB each).
@@ -108,13 +130,46 @@ def occupation_model() -> OccupationModel:
     return OccupationModel(load_taxonomy())
 
 
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    """What the matcher understood a need's occupation to be, and from what.
+
+    ``source`` is ``"occupation"`` (the need's chosen occupation), ``"title"``,
+    ``"description"`` (the title named none; the text did), ``"skills"`` (only skill words
+    pointed somewhere) or ``"none"``; ``groups`` are STYRK-08 codes, likeliest first, with
+    their ``names``; ``phrase`` the words that were read; ``confidence`` in [0, 1].
+    """
+
+    source: str
+    groups: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    phrase: str = ""
+    confidence: float = 0.0
+
+    @property
+    def from_title(self) -> bool:
+        """Whether the title (or a chosen occupation) said what the occupation is."""
+        return self.source in ("occupation", "title")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape (an extra field of the contract's result)."""
+        return {
+            "source": self.source,
+            "styrk": list(self.groups),
+            "names": list(self.names),
+            "phrase": self.phrase,
+            "confidence": round(self.confidence, 3),
+        }
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class NeedCore:
-    """What a need's title, occupation and skill terms say, independent of any pool."""
+    """What a need's title, occupation, description and skill terms say, independent of any pool."""
 
     esco: tuple[tuple[int, ...], ...]  # ESCO skills per term (required, preferred); () unknown
     occupations: sp.csr_matrix  # 1 × occupations: the likely ones (p > 1e-4)
     relevance: np.ndarray  # relatedness of every occupation to the need (read-only)
+    understood: Understanding = Understanding("none")
 
 
 #: Pool-independent need resolutions, shared by every ranker in the process (fits come and go
@@ -129,7 +184,13 @@ def clear_need_cache() -> None:
 
 def core_key(v: Vacancy) -> tuple[Any, ...]:
     """The part of a need its :class:`NeedCore` depends on."""
-    return (v.title, v.occupation, tuple(v.skills_required), tuple(v.skills_preferred))
+    return (
+        v.title,
+        v.occupation,
+        tuple(v.skills_required),
+        tuple(v.skills_preferred),
+        v.description or "",
+    )
 
 
 def need_cores(keys: Sequence[tuple[Any, ...]]) -> list[NeedCore]:
@@ -145,7 +206,7 @@ def need_cores(keys: Sequence[tuple[Any, ...]]) -> list[NeedCore]:
     if missing:
         tax = load_taxonomy()
         terms = sorted({t for k in missing for t in (*k[2], *k[3])})
-        titles = sorted({t for k in missing for t in (k[0], k[1]) if t is not None})
+        titles = sorted({t for k in missing for t in (k[0], k[1]) if t})
         skill_of = dict(zip(terms, tax.resolve_skills(terms), strict=True))
         title_of = dict(zip(titles, tax.resolve_titles(titles), strict=True))
         for key in missing:
@@ -155,30 +216,105 @@ def need_cores(keys: Sequence[tuple[Any, ...]]) -> list[NeedCore]:
     return [found[k] for k in keys]
 
 
+def _skill_logits(skills: Sequence[int]) -> np.ndarray:
+    """Log-odds that a need's skills add to each occupation, weighed by reuse level."""
+    tax = load_taxonomy()
+    weights = np.array([NEED_SKILL_REUSE_WEIGHT.get(tax.skill_reuse[s], 0.25) for s in skills])
+    rows = occupation_model().skill_weights[list(skills)]
+    return np.asarray(rows.multiply(weights[:, None]).sum(axis=0)).ravel()
+
+
+def _add_title(logits: np.ndarray, m: TitleMatch, weight: float) -> None:
+    """Add a resolved title's log-odds: its strength, plus the log prior of each sense."""
+    model = occupation_model()
+    for is_group, concept, w in m.weight_of():
+        bonus = weight * m.similarity * (model.title_group if is_group else model.title_occupation)
+        bonus += math.log(w)
+        if is_group:
+            lo, hi = model.group_members.indptr[concept], model.group_members.indptr[concept + 1]
+            logits[model.group_members.indices[lo:hi]] += bonus
+        else:
+            logits[concept] += bonus
+
+
+def _add_mentions(logits: np.ndarray, mentions: Mapping[int, float], weight: float) -> None:
+    """Add the occupations a free text names, each in proportion to the best-named one."""
+    if not mentions:
+        return
+    tax = load_taxonomy()
+    model = occupation_model()
+    best = max(mentions.values())
+    for concept, count in mentions.items():
+        share = count / best
+        if concept < tax.n_occ:
+            logits[concept] += weight * share * model.title_occupation
+        else:
+            g = concept - tax.n_occ
+            lo, hi = model.group_members.indptr[g], model.group_members.indptr[g + 1]
+            logits[model.group_members.indices[lo:hi]] += weight * share * model.title_group
+
+
+def _understanding(
+    p: np.ndarray, source: str, phrase: str, similarity: float = 1.0
+) -> Understanding:
+    tax = load_taxonomy()
+    if source == "none":
+        return Understanding("none")
+    mass = occupation_model().group_members @ p
+    order = np.argsort(-mass, kind="stable")[:3]
+    top = [g for g in order if mass[g] >= 0.25 * mass[order[0]]]
+    return Understanding(
+        source,
+        tuple(tax.group_codes[g] for g in top),
+        tuple(tax.group_names[g] for g in top),
+        phrase,
+        round(float(SOURCE_CONFIDENCE[source] * similarity * min(1.0, mass[order[0]] * 1.5)), 3),
+    )
+
+
 def need_core(
     key: tuple[Any, ...], skill_of: Mapping[str, TermMatch], title_of: Mapping[str, TitleMatch]
 ) -> NeedCore:
-    """Distribution of a need over ESCO occupations and every occupation's relatedness to it."""
+    """Distribution of a need over ESCO occupations and every occupation's relatedness to it.
+
+    Evidence, strongest first: a chosen occupation, the title, the occupations the description
+    names, then skills (listed ones, and skill words found in the title and description).
+    """
     tax = load_taxonomy()
-    model = occupation_model()
-    title, occupation, required, preferred = key
+    title, occupation, required, preferred, description = key
     esco = tuple(skill_of[t].concepts for t in (*required, *preferred))
     logits = np.zeros(tax.n_occ)
     concepts = sorted({c for cs in esco for c in cs if c < tax.n_skills})
     if concepts:
-        logits += np.asarray(model.skill_weights[concepts].sum(axis=0)).ravel()
-    sources = [(title, SOURCE_WEIGHT["title"])]
-    if occupation:
-        sources.append((occupation, SOURCE_WEIGHT["occupation"]))
-    for text, weight in sources:
-        m = title_of[text]
-        for o in m.occupations:
-            logits[o] += weight * m.similarity * model.title_occupation
-        for g in m.groups:
-            members = model.group_members.indices[
-                model.group_members.indptr[g] : model.group_members.indptr[g + 1]
-            ]
-            logits[members] += weight * m.similarity * model.title_group
+        logits += _skill_logits(concepts)
+    in_text = tax.skill_mentions(f"{title}\n{description}")
+    if in_text:
+        from_text = _skill_logits(sorted(in_text)) * TEXT_SKILL_WEIGHT
+        if from_text.max() > TEXT_SKILL_CAP:
+            from_text *= TEXT_SKILL_CAP / from_text.max()
+        logits += from_text
+    source, phrase, similarity = "none", "", 1.0
+    if occupation and title_of[occupation].found:
+        m = title_of[occupation]
+        _add_title(logits, m, SOURCE_WEIGHT["occupation"])
+        source, phrase, similarity = "occupation", occupation, m.similarity
+    m = title_of.get(title)
+    if m is not None and m.found:
+        _add_title(logits, m, SOURCE_WEIGHT["title"])
+        if source == "none":
+            source, phrase, similarity = "title", m.label, m.similarity
+    mentions = tax.reader.mentions(description) if description else {}
+    # A vague title ("engineer", "rådgiver") leaves the choice to the description.
+    sure = source == "occupation" or (
+        source == "title" and m is not None and m.route != "generic" and not m.vague
+    )
+    _add_mentions(logits, mentions, DESCRIPTION_WEIGHT[sure])
+    if source == "none" and mentions:
+        source = "description"
+        best = max(mentions, key=lambda c: (mentions[c], -c))
+        phrase = tax.concept_label(best)
+    elif source == "none" and (concepts or in_text):
+        source = "skills"
     logits -= logits.max()
     p = np.exp(logits)
     p = p / p.sum()
@@ -187,7 +323,7 @@ def need_core(
     relevance = tax.relatedness[:, likely] @ p[likely]
     relevance.flags.writeable = False
     dist = sp.csr_matrix((p[likely], likely, [0, len(likely)]), shape=(1, tax.n_occ))
-    return NeedCore(esco, dist, relevance)
+    return NeedCore(esco, dist, relevance, _understanding(p, source, phrase, similarity))
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -206,11 +342,16 @@ class PreparedVacancy:
     relevance : numpy.ndarray
         Expected relatedness of every ESCO occupation to the need (read-only).
     reference_date : datetime.date
-        The need's start date, else the ranker's "today".
+        The ranker's "today": the recency of a candidate's placements is measured from it (not
+        from a start date months ahead, which would age every placement for nothing).
     employer, district : int
         Codes of the need's employer and district in the pool (-1 / -2 when not in it).
     fit_token : str
         Identifies the fit the need was prepared for.
+    understood : Understanding
+        What the need's occupation was understood to be, from what, and how surely.
+    text : scipy.sparse.csr_matrix
+        The need's words in the text model (see :mod:`matching.textmodel`).
     """
 
     vacancy: Vacancy
@@ -222,6 +363,8 @@ class PreparedVacancy:
     employer: int
     district: int
     fit_token: str
+    understood: Understanding = Understanding("none")
+    text: sp.csr_matrix | None = None
 
     def __repr__(self) -> str:
         return (
@@ -263,10 +406,12 @@ def resolve_needs(
                 preferred=concepts[n_req:],
                 occupations=core.occupations,
                 relevance=core.relevance,
-                reference_date=v.start_date or today,
+                reference_date=today,
                 employer=pool.employers.get(emp, -1) if emp else -1,
                 district=pool.districts.get(compact(v.district), -2) if v.district else -2,
                 fit_token=fit_token,
+                understood=core.understood,
+                text=load_text_model().transform_need(v),
             )
         )
     return out

@@ -24,7 +24,7 @@ from .components import (
 from .explain import Explanation, render_reasons
 from .features import PoolFeatures
 from .profiles import Candidate
-from .resolution import PreparedVacancy
+from .resolution import PreparedVacancy, Understanding
 from .weights import COMPONENTS
 
 __all__ = ["BlockScores", "Match", "Ranking", "block_matches", "explain_match", "top_positions"]
@@ -62,10 +62,18 @@ class Ranking:
 
     vacancy_id: str
     matches: list[Match] = field(default_factory=list)
+    #: what the need's occupation was understood as (shown beside the ranking)
+    understood: Understanding | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the contract's JSON shape."""
-        return {"vacancy_id": self.vacancy_id, "ranking": [m.to_dict() for m in self.matches]}
+        """Return the contract's JSON shape (``understood`` is an extra field)."""
+        out: dict[str, Any] = {
+            "vacancy_id": self.vacancy_id,
+            "ranking": [m.to_dict() for m in self.matches],
+        }
+        if self.understood is not None:
+            out["understood"] = self.understood.to_dict()
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +160,9 @@ def explain_match(
     """
     v = prep.vacancy
     exp = Explanation(eligible=eligible, components=comps)
+    if not prep.understood.from_title:
+        names = prep.understood.names
+        exp.need_read_as = (prep.understood.source, names[0] if names else "")
     exp.language = language_checks(c, v)
     exp.skills = skill_checks(v, has)
     exp.occupation = occupation_reason(c, prep, pool.title_matches, memo)

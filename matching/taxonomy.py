@@ -26,7 +26,9 @@ from importlib import resources
 import numpy as np
 import scipy.sparse as sp
 
+from .norwegian import forms, inflections, tokens
 from .reader import Reading, TitleReader
+from .text import compact
 from .vocabulary import TermMatch, Vocabulary
 
 __all__ = ["Taxonomy", "load_taxonomy", "RELATEDNESS"]
@@ -53,6 +55,18 @@ def _split(cell: str, sep: str = "|") -> list[str]:
     return [x for x in cell.split(sep) if x]
 
 
+def _read_skills_no() -> list[tuple[list[str], str]]:
+    """Norwegian skill words (term and variants) with their ESCO skill URI ('' when none)."""
+    raw = resources.files(__package__).joinpath("data", "skills_no.tsv").read_text("utf-8")
+    out = []
+    for line in raw.splitlines()[1:]:
+        if not line.strip() or line.startswith("#"):
+            continue
+        term, variants, uri, _domain = (line.split("\t") + ["", "", ""])[:4]
+        out.append(([term, *_split(variants)], uri.strip()))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class TitleMatch:
     """A job title resolved to occupations and/or STYRK-08 unit groups."""
@@ -65,6 +79,8 @@ class TitleMatch:
     weights: tuple[float, ...] = ()
     #: how the title was read ("exact", "compound", "generic", "fuzzy"; "" when not found)
     route: str = ""
+    #: whether every phrase read is a vague title ("engineer", "rådgiver", "konsulent")
+    vague: bool = False
 
     def weight_of(self) -> list[tuple[bool, int, float]]:
         """``(is_group, concept, weight)`` for every concept of the match."""
@@ -118,12 +134,29 @@ class Taxonomy:
         self.skill_reuse = np.array([r[1] for r in skill_rows])
         self.n_skills = len(skill_rows)
 
-        # Skill vocabulary: every label of every skill (Norwegian ones too when shipped).
+        # Skill vocabulary: every label of every skill, Norwegian ones included (the seed
+        # vocabulary's, folded in at build time, and the Norwegian skill words of
+        # data/skills_no.tsv, read here).
         labels, concepts = [], []
         for i, r in enumerate(skill_rows):
             for label in [r[2], *_split(r[3]), *_split(r[4])]:
                 labels.append(label)
                 concepts.append(i)
+        skill_index = {sid: i for i, sid in enumerate(self.skill_ids)}
+        #: every inflected form of a Norwegian skill word → ESCO skills (for free text)
+        self.skill_phrases: dict[str, set[int]] = {}
+        ambiguous = {compact(w) for w, _ in forms().get("ambiguous_skill", [])}
+        for words, uri in _read_skills_no():
+            i = skill_index.get(uri.rsplit("/", 1)[-1]) if uri else None
+            if i is None:
+                continue
+            for label in words:
+                labels.append(label)
+                concepts.append(i)
+                key = "".join(tokens(label))
+                if len(key) >= 4 and key not in ambiguous:
+                    for form in inflections(key):
+                        self.skill_phrases.setdefault(form, set()).add(i)
         self.skills = Vocabulary(labels, concepts)
 
         # Title vocabulary: concept < n_occ is an occupation, n_occ + g a unit group.
@@ -213,7 +246,38 @@ class Taxonomy:
         hits = [h for h in reading.hits if not h.context] or list(reading.hits)
         label = ", ".join(dict.fromkeys(h.phrase for h in hits))
         route = min((h.route for h in hits), key=("exact", "compound", "fuzzy", "generic").index)
-        return TitleMatch(occs, groups, label, round(reading.confidence, 6), ws, route)
+        vague = all(self.reader.is_vague(h) for h in hits)
+        return TitleMatch(occs, groups, label, round(reading.confidence, 6), ws, route, vague)
+
+    def skill_mentions(self, text: str, limit: int = 6000) -> dict[int, float]:
+        """ESCO skills named by Norwegian skill words in a free text (each counted once).
+
+        Examples
+        --------
+        >>> tax = load_taxonomy()
+        >>> found = tax.skill_mentions("Du har truckførerbevis og erfaring med varemottak.")
+        >>> len(found) >= 2
+        True
+        """
+        words = tokens(text[:limit])
+        found: dict[int, float] = {}
+        used = [False] * len(words)
+        for size in range(min(4, len(words)), 0, -1):
+            for start in range(len(words) - size + 1):
+                if any(used[start : start + size]):
+                    continue
+                skills = self.skill_phrases.get("".join(words[start : start + size]))
+                if skills:
+                    for s in skills:
+                        found[s] = 1.0
+                    used[start : start + size] = [True] * size
+        return found
+
+    def concept_label(self, concept: int) -> str:
+        """Display name of a title concept: an occupation's Norwegian label or a group's name."""
+        if concept < self.n_occ:
+            return self.occ_label_no[concept]
+        return self.group_names[concept - self.n_occ]
 
     def resolve_title(self, title: str) -> TitleMatch:
         """Resolve one job title (see :meth:`resolve_titles`)."""

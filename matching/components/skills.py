@@ -1,9 +1,14 @@
 """The skills component: occupational fit blended with the need's listed skills.
 
 Occupational fit is the expected relatedness ``q · R · p`` of the candidate's and the need's
-distributions over ESCO occupations (see :mod:`matching.resolution`).  When the need lists
-skills, the component is ``OCCUPATION_SHARE`` × fit + the rest × the share of its listed
-skills the candidate has, a required skill counting ``REQUIRED_WEIGHT`` times a preferred one.
+distributions over ESCO occupations (see :mod:`matching.resolution`), blended with the text
+model's similarity (:mod:`matching.textmodel`; more of it the less the title said).  When the
+need lists skills, the fit is scaled by the share of its listed skills the candidate has (a
+required skill counting ``REQUIRED_WEIGHT`` times a preferred one), from ``MISSING_SKILLS_FLOOR``
+with none of them to 1 with all (a candidate of the right trade lacking the one required skill
+shows 70 %, not 100 %: the bar says what the reasons say); where the need's trade is unknown,
+the share itself makes up ``COVERAGE_SHARE`` of the part.  A candidate with no skills registered counts as
+``UNKNOWN_COVERAGE``: unknown, not missing.
 """
 
 from __future__ import annotations
@@ -20,10 +25,13 @@ from ..features import PoolView
 from ..profiles import Candidate, Vacancy
 from ..resolution import PreparedVacancy, occupation_model
 from ..taxonomy import RELATEDNESS, TitleMatch
+from ..textmodel import load_text_model
 from ._common import need_relevance
 
 __all__ = [
-    "OCCUPATION_SHARE",
+    "COVERAGE_SHARE",
+    "MISSING_SKILLS_FLOOR",
+    "TEXT_SHARE",
     "REQUIRED_WEIGHT",
     "SkillScores",
     "occupation_reason",
@@ -32,10 +40,20 @@ __all__ = [
     "title_relation",
 ]
 
-#: Blend inside the skills component: occupational fit vs. listed required/preferred skills.
-OCCUPATION_SHARE = 0.8
 #: Required skills count this many times a preferred one.
 REQUIRED_WEIGHT = 2.0
+#: Share of the skills component a candidate keeps when lacking every listed skill: the
+#: listed skills scale the occupational fit, so a missing required skill lowers the part
+#: visibly (to 70 %, when it is the only one).
+MISSING_SKILLS_FLOOR = 0.7
+#: Coverage assumed for a candidate with no skills registered at all: unknown, not missing.
+UNKNOWN_COVERAGE = 0.5
+#: Share of the skills part that is the listed-skill coverage itself, by how the need's
+#: occupation was understood: where the trade is unknown, the listed skills count on their own.
+COVERAGE_SHARE = {"none": 0.3, "skills": 0.3}
+#: Share of the text model in the skills component, by how the need's occupation was
+#: understood: the text carries the ranking when the title said nothing.
+TEXT_SHARE = {"occupation": 0.05, "title": 0.05, "description": 0.15, "skills": 0.5, "none": 0.7}
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,19 +121,37 @@ def skills_component(
     occ_fit = np.asarray(view.take(pool.occupations) @ rel_t).T
     n_concepts = pool.skills.shape[1]
     pick, weights, term_start = _term_matrices(preps, n_concepts)
+    value = _with_text(preps, view, occ_fit)
     if not int(term_start[-1]):
-        return SkillScores(occ_fit, sp.csr_matrix((view.n, 0), dtype=np.float32), term_start)
-    has = (view.take(pool.skills) @ pick).tocsr()
+        return SkillScores(value, sp.csr_matrix((view.n, 0), dtype=np.float32), term_start)
+    skills = view.take(pool.skills)
+    has = (skills @ pick).tocsr()
     has.data[:] = 1.0
     # Sums of 0/1 × (2 or 1): exact in any order.
     covered = np.asarray((has @ weights).toarray()).T
     w_sum = np.asarray(weights.sum(axis=0)).ravel()
     listed = (w_sum > 0)[:, None]
     coverage = covered / np.where(w_sum > 0, w_sum, 1.0)[:, None]
-    value = np.where(
-        listed, OCCUPATION_SHARE * occ_fit + (1 - OCCUPATION_SHARE) * coverage, occ_fit
-    )
+    registered = (np.diff(skills.indptr) > 0)[None, :]
+    coverage = np.where(registered, coverage, UNKNOWN_COVERAGE)
+    scale = MISSING_SKILLS_FLOOR + (1 - MISSING_SKILLS_FLOOR) * coverage
+    share = np.array([COVERAGE_SHARE.get(p.understood.source, 0.0) for p in preps])[:, None]
+    blended = (1 - share) * value * scale + share * coverage
+    value = np.where(listed, blended, value)
     return SkillScores(value, has, term_start)
+
+
+def _with_text(preps: Sequence[PreparedVacancy], view: PoolView, occ_fit: np.ndarray) -> np.ndarray:
+    """Blend the text model's similarity into the occupational fit, need by need."""
+    rows = []
+    for j, p in enumerate(preps):
+        share = TEXT_SHARE[p.understood.source]
+        if p.text is None or share <= 0:
+            rows.append(occ_fit[j])
+            continue
+        text = load_text_model().similarity(view.pool.text, p.text, view.idx)
+        rows.append((1 - share) * occ_fit[j] + share * text)
+    return np.vstack(rows) if rows else occ_fit
 
 
 def skill_checks(v: Vacancy, has: Sequence[bool]) -> list[SkillCheck]:

@@ -25,7 +25,12 @@ from matching.components import (
 )
 from matching.components.history import SAME_EMPLOYER_ABORT_PENALTY
 from matching.components.language import LANGUAGE_MARGIN_SHARE
-from matching.components.skills import OCCUPATION_SHARE, REQUIRED_WEIGHT
+from matching.components.skills import (
+    COVERAGE_SHARE,
+    MISSING_SKILLS_FLOOR,
+    REQUIRED_WEIGHT,
+    UNKNOWN_COVERAGE,
+)
 from matching.explain import Explanation
 from matching.features import PoolView, build_features
 from matching.profiles import parse_candidate, parse_vacancy
@@ -222,20 +227,35 @@ def test_practical_explanation_names_hours_and_start_gap():
 # --- skills -----------------------------------------------------------------------------
 
 
-def test_required_skills_count_twice_a_preferred_one():
-    _, features = pool({"skills": [TERM_A]}, {"skills": [TERM_B]}, {"skills": [TERM_A, TERM_B]}, {})
+def test_listed_skills_scale_the_part_required_twice_preferred_and_unknown_is_not_missing():
+    _, features = pool(
+        {"skills": [TERM_A]},
+        {"skills": [TERM_B]},
+        {"skills": [TERM_A, TERM_B]},
+        {"skills": ["zzyq"]},  # a skill, but not one the need lists
+        {},  # no skills registered: unknown, not missing
+    )
     preps = needs(
         features, {"title": "qqqq", "skills_required": [TERM_A], "skills_preferred": [TERM_B]}
     )
     result = skills_component(preps, PoolView(features))
-    # Pool-only terms say nothing about occupations: the listed skills decide alone.
-    share = 1 - OCCUPATION_SHARE
+    # Pool-only terms say nothing about occupations (no fit to scale, the trade unknown): what
+    # is left is the coverage share, required skills counting twice, unknown counting as
+    # UNKNOWN_COVERAGE.
+    assert preps[0].understood.source == "none"
+    share = COVERAGE_SHARE["none"]
     total = REQUIRED_WEIGHT + 1.0
     assert result.value[0].tolist() == pytest.approx(
-        [share * REQUIRED_WEIGHT / total, share * 1.0 / total, share, 0.0]
+        [
+            share * REQUIRED_WEIGHT / total,
+            share * 1.0 / total,
+            share,
+            0.0,
+            share * UNKNOWN_COVERAGE,
+        ]
     )
     assert result.term_start.tolist() == [0, 2]
-    assert result.has.toarray().tolist() == [[1, 0], [0, 1], [1, 1], [0, 0]]
+    assert result.has.toarray().tolist() == [[1, 0], [0, 1], [1, 1], [0, 0], [0, 0]]
 
 
 def test_skill_checks_split_required_and_preferred_into_held_and_missing():
@@ -296,3 +316,18 @@ def test_components_on_a_selection_equal_the_selected_columns_of_the_whole_pool(
         practical_component(preps, part), practical_component(preps, whole)[:, idx]
     )
     assert np.array_equal(licence_ok(preps, part), licence_ok(preps, whole)[:, idx])
+
+
+def test_a_missing_required_skill_lowers_the_part_of_a_candidate_of_the_right_trade():
+    lager = {"placements": [placement()]}
+    _, features = pool(
+        {**lager, "skills": [TERM_A]},
+        {**lager, "skills": [TERM_B]},
+    )
+    (prep,) = needs(features, {"skills_required": [TERM_A]})
+    value = skills_component([prep], PoolView(features)).value[0]
+    with_it, without = value.tolist()
+    # the same trade, the same fit: lacking the one required skill scales it to the floor
+    assert prep.understood.source == "title"
+    assert with_it > 0.3
+    assert without == pytest.approx(with_it * MISSING_SKILLS_FLOOR)
