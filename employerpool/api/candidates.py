@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from employerpool.api import api
-from employerpool.api.common import NOT_CLEARABLE, invalid, like, name_of, page_of
+from employerpool.api.common import (
+    NOT_CLEARABLE,
+    invalid,
+    like,
+    name_of,
+    page_of,
+    render_errors,
+)
 from employerpool.api.placements import placement_out
 from employerpool.api.schemas import (
     CandidateIn,
@@ -43,6 +52,7 @@ from employerpool.services.access import (
     get_candidate_or_404,
 )
 from employerpool.services.candidates import apply_profile, set_consent
+from employerpool.services.validation import check_candidate
 
 # Everything a profile shows, loaded for a whole page at once (no query per candidate).
 CANDIDATE_LOAD = (
@@ -253,7 +263,9 @@ def create_candidate(body: CandidateIn):
     errors: dict[str, str] = {}
     plan = _consent_plan(given.pop("consents", None), None, errors)
     values = _profile_values(given, errors)
-    invalid(errors)
+    # The service's profile rules, as the web form applies them.
+    rules = check_candidate(values, date.today())
+    invalid({**render_errors(rules, {"driving_licences": "driving_licence"}), **errors})
     values.setdefault("counsellor_id", current_user.id)
     candidate = Candidate(partner_id=current_user.partner_id)
     apply_profile(candidate, values, current_user)
@@ -279,7 +291,9 @@ def update_candidate(candidate_id: int, body: CandidatePatch):
     errors: dict[str, str] = {}
     plan = _consent_plan(given.pop("consents", None), candidate, errors)
     values = _profile_values(given, errors)
-    invalid(errors)
+    # The service's profile rules, as the web form applies them.
+    rules = check_candidate(values, date.today())
+    invalid({**render_errors(rules, {"driving_licences": "driving_licence"}), **errors})
     if values:
         apply_profile(candidate, values, current_user)
     _apply_consents(candidate, plan)

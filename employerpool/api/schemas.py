@@ -49,7 +49,6 @@ from employerpool.services.validation import (
     NOTES_MAX,
     POSTCODE_PATTERN,
     PURPOSE_MAX,
-    YOUNGEST_AGE,
 )
 
 T = TypeVar("T")
@@ -452,14 +451,6 @@ class CandidateFields(Strict):
     max_hours_per_week: float | None = Field(None, ge=1, le=60)
     available_from: Day | None = None
     consents: ConsentsIn | None = None
-
-    @field_validator("birth_year")
-    @classmethod
-    def adult_birth_year(cls, value: int | None) -> int | None:
-        latest = date.today().year - YOUNGEST_AGE
-        if value is not None and value > latest:
-            raise ValueError(f"Skriv et fødselsår mellom {BIRTH_YEAR_MIN} og {latest}.")
-        return value
 
 
 class CandidateIn(CandidateFields):

@@ -37,7 +37,7 @@ from employerpool.models.enums import (
     NorwegianSource,
     Programme,
 )
-from employerpool.services.validation import DRIVING_LICENCES
+from employerpool.services.validation import DRIVING_LICENCES, check_candidate
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -59,12 +59,7 @@ class CandidateForm(FlaskForm):
     )
     birth_year = IntegerField(
         _l("Fødselsår"),
-        validators=[
-            Optional(),
-            NumberRange(
-                1930, date.today().year - 15, _l("Skriv et fødselsår mellom %(min)s og %(max)s.")
-            ),
-        ],
+        validators=[Optional()],
         description=_l("Brukes bare i anonym statistikk, aldri i matching."),
     )
     gender = SelectField(
@@ -182,6 +177,12 @@ class CandidateForm(FlaskForm):
         ),
         render_kw={"rows": 2},
     )
+
+    def validate_birth_year(self, field):
+        # The service's rule (an adult, born 1930 or later), checked against today's date.
+        errors = check_candidate({"birth_year": field.data}, date.today())
+        if "birth_year" in errors:
+            raise ValidationError(errors["birth_year"])
 
     def validate_norwegian_test_date(self, field):
         if field.data and not self.norwegian_test_name.data:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from employerpool.forms.vacancies import IntField, TagField
+from employerpool.services.validation import COMPETENCE_VOLUME_MAX, check_competence_need
 
 SEASONS = {
     "hele_aret": _l("Hele året"),
@@ -45,14 +46,17 @@ class CompetenceNeedForm(FlaskForm):
     )
     volume = IntField(
         _l("Omtrent hvor mange personer per år"),
-        validators=[
-            Optional(),
-            NumberRange(1, 1000, message=_l("Skriv et tall mellom 1 og 1000.")),
-        ],
-        render_kw={"inputmode": "numeric", "min": 1, "max": 1000},
+        validators=[Optional()],
+        render_kw={"inputmode": "numeric", "min": 1, "max": COMPETENCE_VOLUME_MAX},
     )
     description = TextAreaField(
         _l("Beskrivelse"),
         validators=[Optional(), Length(max=2000, message=_l("Skriv høyst 2000 tegn."))],
         render_kw={"maxlength": 2000, "rows": 4},
     )
+
+    def validate_volume(self, field):
+        # The service's rule for a competence need (tag limits sit in TagField).
+        errors = check_competence_need({"volume": field.data})
+        if "volume" in errors:
+            raise ValidationError(errors["volume"])

@@ -251,18 +251,17 @@ YOUNGEST_AGE = 15
 
 
 def check_candidate(values: dict, today: date) -> Errors:
-    """Profile rules both doors share: an adult birth year, known licence classes, tag limits."""
+    """Profile rules both doors share: an adult birth year, known licence classes."""
     errors: Errors = {}
     year = values.get("birth_year")
     latest = today.year - YOUNGEST_AGE
     if year is not None and not BIRTH_YEAR_MIN <= year <= latest:
         errors["birth_year"] = _l(
-            "Skriv et fødselsår mellom %(first)d og %(last)d.", first=BIRTH_YEAR_MIN, last=latest
+            "Skriv et fødselsår mellom %(min)s og %(max)s.", min=BIRTH_YEAR_MIN, max=latest
         )
     unknown = [c for c in values.get("driving_licences") or [] if c not in DRIVING_LICENCES]
     if unknown:
         errors["driving_licences"] = _l("Velg en førerkortklasse fra listen.")
-    errors.update(check_tags("skills", values.get("skills")))
     return errors
 
 
