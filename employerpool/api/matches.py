@@ -72,11 +72,16 @@ def _own_partners(event) -> bool:
     return actor is not None and actor.partner_id == current_user.partner_id
 
 
-def _event_errors(match: Match, target, body: MatchEventIn) -> None:
+def _event_errors(match: Match, target, body: MatchEventIn, by_employer: bool = False) -> None:
     """The service's rules for a pipeline step (as on the web): reason codes only, a date near
     today, a known contract type; proposing only to an open need."""
     errors = check_match_event(
-        target, local_today(), reason=body.reason, on=body.on, contract_type=body.contract_type
+        target,
+        local_today(),
+        reason=body.reason,
+        on=body.on,
+        contract_type=body.contract_type,
+        by_employer=by_employer,
     )
     if target is MatchStatus.proposed:
         errors.update(check_vacancy_takes_candidates(match.vacancy.status))
@@ -164,9 +169,8 @@ def get_match(match_id: int):
 def add_match_event(match_id: int, body: MatchEventIn):
     if current_user.role is Role.employer:
         match = access.get_visible_proposal_or_404(match_id)
-        _event_errors(
-            match, MatchOutcome[body.to] if body.to in MatchOutcome.__members__ else None, body
-        )
+        target = MatchOutcome[body.to] if body.to in MatchOutcome.__members__ else None
+        _event_errors(match, target, body, by_employer=True)
         try:
             proposals.answer(
                 match,

@@ -284,9 +284,11 @@ def check_match_event(
     reason: str | None = None,
     on: date | None = None,
     contract_type: str | None = None,
+    by_employer: bool = False,
 ) -> Errors:
     """A pipeline step: a reason code from the list for its step (never free text), a date
-    near today, and a contract type from the list."""
+    near today (an employer's start date not in the future), and a contract type from the
+    list."""
     errors: Errors = {}
     codes = REASONS_FOR.get(to, ())
     if reason and reason not in codes:
@@ -295,6 +297,8 @@ def check_match_event(
         )
     if on is not None and abs((on - today).days) > EVENT_DATE_WINDOW_DAYS:
         errors["on"] = _l("Datoen må være innen ett år fra i dag.")
+    elif by_employer and to is MatchOutcome.started and on is not None and on > today:
+        errors["on"] = _l("Startdatoen kan ikke være fram i tid.")
     if contract_type and contract_type not in CONTRACT_TYPES:
         errors["contract_type"] = _l("Velg en type ansettelse fra listen.")
     return errors

@@ -42,7 +42,7 @@ from employerpool.services.access import (
 from employerpool.services.employers import approved_employer_choices
 from employerpool.services.matches import TransitionError
 from employerpool.services.vacancies import ACTION_LABELS, VacancyError
-from employerpool.services.validation import REQUIRED_BY_TYPE
+from employerpool.services.validation import REQUIRED_BY_TYPE, check_match_event
 from employerpool.views import page_number, parse_id
 
 bp = Blueprint("vacancies", __name__, url_prefix="/vacancies")
@@ -261,8 +261,13 @@ def proposal(vacancy_id: int, match_id: int):
         key = form.answer.data
         if key == "declined" and not form.reason.data:
             form.reason.errors.append(_("Velg hvorfor kandidaten ikke er aktuell."))
-        elif key == "started" and form.start_date.data and form.start_date.data > date.today():
-            form.start_date.errors.append(_("Startdatoen kan ikke være fram i tid."))
+        elif errors := check_match_event(
+            proposal_service.ANSWERS.get(key),
+            date.today(),
+            on=form.start_date.data,
+            by_employer=True,
+        ):
+            form.start_date.errors.extend(errors.values())
         else:
             try:
                 proposal_service.answer(

@@ -486,3 +486,30 @@ def test_deeply_nested_json_gets_400_or_422(client, make_user, bearer, depth):
     )
     assert response.status_code in (400, 422)
     assert response.is_json
+
+
+def test_an_employers_start_date_in_the_future_is_refused_by_web_and_api(
+    client, make_user, make_candidate, make_vacancy, bearer
+):
+    from datetime import date, timedelta
+
+    counsellor = make_user(Role.counsellor)
+    candidate = make_candidate(SHARED, partner_id=counsellor.partner_id)
+    vacancy = make_vacancy()
+    match = matches.create(vacancy.id, candidate.id, counsellor, status=MatchStatus.proposed)
+    matches.change(match, matches.MO.interested, counsellor)
+    db.session.commit()
+    employer_user = make_user(Role.employer, employer=vacancy.employer)
+    soon = (date.today() + timedelta(days=30)).isoformat()
+    api = client.post(
+        f"/api/v1/matches/{match.id}/events",
+        json={"to": "started", "on": soon},
+        headers=bearer(employer_user),
+    )
+    assert api.status_code == 422 and "on" in api.get_json()["fields"]
+    login(client, employer_user.email)
+    url = f"/vacancies/{vacancy.id}/proposals/{match.id}"
+    web = post_form(client, url, {"answer": "started", "start_date": soon})
+    assert web.status_code == 400
+    db.session.refresh(match)
+    assert match.outcome is matches.MO.interested
