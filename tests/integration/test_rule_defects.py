@@ -8,6 +8,7 @@ skill look-up and deeply nested JSON.
 from __future__ import annotations
 
 import os
+
 import pytest
 from sqlalchemy import func, select
 
@@ -214,13 +215,13 @@ def test_shortlisting_does_not_revive_a_match_withdrawn_by_another_partner(
     before = _events(match)
     ours = make_user(Role.counsellor)
     login(client, ours.email)
-    form = f"/suggestions/vacancies/{match.vacancy_id}"
-    post_form(
-        client,
-        f"{form}/shortlist",
-        {"candidate_id": str(match.candidate_id)},
-        form_url="/employers/" + str(match.vacancy.employer_id),
-    )
+    for reference in (str(match.candidate_id), pseudonym(match.candidate_id)):
+        post_form(
+            client,
+            f"/suggestions/vacancies/{match.vacancy_id}/shortlist",
+            {"candidate_id": reference},
+            form_url="/start",
+        )
     db.session.refresh(match)
     assert match.status is MatchStatus.withdrawn
     assert _events(match) == before
