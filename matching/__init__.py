@@ -43,6 +43,7 @@ from .ranker import (
     Ranking,
     best_needs,
 )
+from .resolution import Understanding, understand
 from .weights import COMPONENTS, DEFAULT_WEIGHTS, fit_weights
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "PlacementType",
     "PreparedVacancy",
     "Ranking",
+    "Understanding",
     "Vacancy",
     "ValidationError",
     "allocate",
@@ -70,4 +72,5 @@ __all__ = [
     "parse_vacancy",
     "read_jsonl",
     "render_reasons",
+    "understand",
 ]

@@ -33,6 +33,7 @@ _RELATION = {
     "same_occupation": "Samme yrke",
     "same_unit_group": "Beslektet yrke (samme STYRK-08-gruppe)",
     "shared_essential_skills": "Beslektet yrke (felles kjerneferdigheter)",
+    "same_minor_group": "Nærliggende yrke (samme yrkesområde i STYRK-08)",
 }
 _SOURCE = {
     "placement": "praksis",

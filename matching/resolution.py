@@ -43,7 +43,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .cache import LRUCache
-from .profiles import Vacancy
+from .profiles import Vacancy, parse_vacancy
 from .taxonomy import Taxonomy, TitleMatch, load_taxonomy
 from .text import compact
 from .textmodel import load_text_model
@@ -62,6 +62,7 @@ __all__ = [
     "need_cores",
     "occupation_model",
     "resolve_needs",
+    "understand",
 ]
 
 #: Share of a profile's skills expected to be essential / optional skills of its occupation;
@@ -371,6 +372,21 @@ class PreparedVacancy:
             f"PreparedVacancy(id={self.vacancy.id!r}, required={len(self.required)}, "
             f"preferred={len(self.preferred)}, likely_occupations={self.occupations.nnz})"
         )
+
+
+def understand(vacancy: Vacancy | Mapping[str, Any]) -> Understanding:
+    """What a need's occupation is understood as (cached with the need's resolution).
+
+    Examples
+    --------
+    >>> u = understand({"id": "v1", "title": "Sjåfør klasse C søkes"})
+    >>> (u.source, u.groups[0])
+    ('title', '8332')
+    >>> understand({"id": "v2", "title": "Er det deg vi ser etter?"}).source
+    'none'
+    """
+    v = vacancy if isinstance(vacancy, Vacancy) else parse_vacancy(vacancy)
+    return need_cores([core_key(v)])[0].understood
 
 
 def resolve_needs(

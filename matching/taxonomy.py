@@ -38,6 +38,7 @@ RELATEDNESS: dict[str, float] = {
     "same_occupation": 1.0,
     "same_unit_group": 2 / 3,
     "shared_essential_skills": 1 / 3,
+    "same_minor_group": 1 / 4,
 }
 
 #: Reuse levels whose skills say something about a particular trade (ESCO ``reuseLevel``).
@@ -198,6 +199,7 @@ class Taxonomy:
         #: occupation × skill, 1 where the skill is optional for the occupation
         self.optional = incidence(~essential)
 
+        self._minor_index = {c: i for i, c in enumerate(sorted({g[:3] for g in self.group_codes}))}
         rows = [o for o, gs in enumerate(self.occ_groups) for _ in gs]
         cols = [g for gs in self.occ_groups for g in gs]
         #: occupation × unit group membership
@@ -218,7 +220,18 @@ class Taxonomy:
         spec_ess = self.essential @ sp.diags(specific)
         shared = (spec_ess @ spec_ess.T).toarray()
         same_group = (self.membership @ self.membership.T).toarray() > 0
-        rel = np.where(shared >= 2, RELATEDNESS["shared_essential_skills"], 0.0)
+        # STYRK-08 minor groups (the first three digits) gather neighbouring trades: a car
+        # mechanic (7231) for a machinery mechanic's place (7233) is a fair suggestion.
+        minor = sp.csr_matrix(
+            (
+                np.ones(len(rows), dtype=np.float32),
+                (rows, [self._minor_index[self.group_codes[g][:3]] for g in cols]),
+            ),
+            shape=(self.n_occ, len(self._minor_index)),
+        )
+        same_minor = (minor @ minor.T).toarray() > 0
+        rel = np.where(same_minor, RELATEDNESS["same_minor_group"], 0.0)
+        rel = np.where(shared >= 2, RELATEDNESS["shared_essential_skills"], rel)
         rel = np.where(same_group, RELATEDNESS["same_unit_group"], rel)
         np.fill_diagonal(rel, RELATEDNESS["same_occupation"])
         #: occupation × occupation relatedness in [0, 1] (dense, float32)

@@ -49,7 +49,7 @@ from employerpool.models.enums import (
     Programme,
     VacancyStatus,
 )
-from matching import CandidateRanker, allocate, best_needs
+from matching import CandidateRanker, Understanding, allocate, best_needs, understand
 
 RANKED_STATUSES = (CandidateStatus.active, CandidateStatus.in_placement)
 # Placement outcomes the matcher knows; "did not show" is evidence like an aborted placement.
@@ -98,6 +98,11 @@ def candidate_profile(c: Candidate) -> dict:
         "max_hours_per_week": c.max_hours_per_week,
         "available_from": _iso(c.available_from),
     }
+
+
+def understood_occupation(v: Vacancy) -> Understanding:
+    """What the matcher understood a need's occupation as (title, chosen occupation, text)."""
+    return understand(vacancy_profile(v))
 
 
 def vacancy_profile(v: Vacancy) -> dict:

@@ -28,10 +28,17 @@ from employerpool.services.suggestions import (
     needs_for_candidate,
     record_suggestions,
     suggestions_for,
+    understood_occupation,
 )
 from employerpool.views import parse_id
 
 bp = Blueprint("suggestions", __name__, url_prefix="/suggestions")
+
+
+@bp.app_context_processor
+def _understood_occupation() -> dict:
+    # The need page and the suggestion page both show what the matcher read the title as.
+    return {"understood_occupation": understood_occupation}
 
 
 @bp.get("/vacancies/<int:vacancy_id>")

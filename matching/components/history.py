@@ -127,7 +127,7 @@ def history_notes(
             notes.append((1.5, HistoryNote("ongoing_elsewhere", outcome, title, start_year, ptype)))
             continue
         rel = title_relation(title, prep, pool.title_matches, memo)
-        if rel >= RELATEDNESS["shared_essential_skills"] * 0.9 and p.outcome is not None:
+        if rel >= RELATEDNESS["same_minor_group"] * 0.9 and p.outcome is not None:
             notes.append((rel, HistoryNote("relevant", outcome, title, year, ptype)))
     notes.sort(key=lambda x: -x[0])
     return [n for _, n in notes[:3]]

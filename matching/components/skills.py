@@ -7,7 +7,8 @@ need lists skills, the fit is scaled by the share of its listed skills the candi
 required skill counting ``REQUIRED_WEIGHT`` times a preferred one), from ``MISSING_SKILLS_FLOOR``
 with none of them to 1 with all (a candidate of the right trade lacking the one required skill
 shows 70 %, not 100 %: the bar says what the reasons say); where the need's trade is unknown,
-the share itself makes up ``COVERAGE_SHARE`` of the part.  A candidate with no skills registered counts as
+the share itself makes up ``COVERAGE_SHARE`` of the part.  A candidate with no skills
+registered counts as
 ``UNKNOWN_COVERAGE``: unknown, not missing.
 """
 
@@ -232,7 +233,12 @@ def occupation_reason(
     if not source:
         return None
     value = best
-    for name in ("same_occupation", "same_unit_group", "shared_essential_skills"):
+    for name in (
+        "same_occupation",
+        "same_unit_group",
+        "shared_essential_skills",
+        "same_minor_group",
+    ):
         if value >= RELATEDNESS[name] * 0.9:
             return (name, title, source)
     return None
