@@ -171,7 +171,8 @@ def register_security_headers(app: Flask) -> None:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
-        if current_user and current_user.is_authenticated:
+        # Health probes answer without loading the user (no database during an outage).
+        if request.blueprint != "health" and current_user and current_user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

@@ -57,7 +57,8 @@ OPEN_WITHOUT_SECOND_FACTOR = {
 def enforce_session():
     """End a session whose user was deactivated or whose sessions were all ended, and hold a
     signed-in user who owes a second factor on the enrolment page."""
-    if request.blueprint == "api" or request.endpoint == "static":
+    # The API has no session; health probes must answer without the database (outage).
+    if request.blueprint in ("api", "health") or request.endpoint == "static":
         return None
     if not current_user.is_authenticated:
         if "_user_id" in session:

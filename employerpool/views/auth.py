@@ -114,7 +114,9 @@ def expire_session():
 
     The API authenticates each request with a token and has no session to expire.
     """
-    if request.blueprint == "api" or request.endpoint == "static" or "_user_id" not in session:
+    if request.blueprint in ("api", "health") or request.endpoint == "static":
+        return None
+    if "_user_id" not in session:
         return None
     config = current_app.config
     now = int(time.time())

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from employerpool.extensions import db
+from employerpool.extensions import db, login_manager
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
@@ -67,6 +69,39 @@ def method_not_allowed(error):
 @bp.app_errorhandler(413)
 def too_large(error):
     return _page(413, "errors/413.html")
+
+
+# Seconds a client is asked to wait when the database does not answer.
+RETRY_AFTER_SECONDS = 30
+
+
+@bp.app_errorhandler(OperationalError)
+@bp.app_errorhandler(InterfaceError)
+@bp.app_errorhandler(PoolTimeoutError)
+def database_unavailable(error):
+    """The database is down or unreachable: 503 with Retry-After, a page or JSON.
+
+    Rendered without the database: the request goes on as an anonymous user (the page must not
+    load the signed-in user again), and the broken transaction is dropped, so that the
+    connection pool reconnects on its own once the database is back (no restart).
+    """
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone; the pool replaces it
+        log.debug("rollback after a database error failed")
+    # The exception text can hold the database URL or SQL parameters: its class only.
+    log.error("database unavailable: %s", type(error).__name__)
+    g._login_user = login_manager.anonymous_user()
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if request.path.startswith("/api/"):
+        from employerpool.api.openapi import json_response
+
+        body = {
+            "error": "Tjenesten er midlertidig utilgjengelig. Prøv igjen om litt.",
+            "fields": {},
+        }
+        return json_response(body, 503), 503, headers
+    return render_template("errors/503.html", code=503), 503, headers
 
 
 @bp.app_errorhandler(500)

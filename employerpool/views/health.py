@@ -4,6 +4,10 @@ Both are open without login and say nothing about people or data: a load balance
 Kubernetes probe sends no cookies. `/healthz` answers from the process alone (it is up and
 serving); `/readyz` also checks that the database answers and that its schema is at the
 migrations' head, so that a new app version is not sent traffic before `flask db upgrade`.
+
+Neither loads the signed-in user nor renews the session (the request hooks skip the "health"
+blueprint), so that during a database outage `/healthz` still answers 200: the process is
+alive and must not be restarted for the database's sake.
 """
 
 from __future__ import annotations
