@@ -5,7 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask
 PORT ?= 5000
-EVAL_DIR ?= ../shared/eval/dev
+EVAL_ROOT ?= ../shared/eval
+EVAL_SETS ?= dev realads-dev
 export FLASK_APP := wsgi.py
 
 .DEFAULT_GOAL := help
@@ -32,11 +33,16 @@ i18n-update: $(VENV)/.installed  ## Extract interface texts and merge them into 
 	$(VENV)/bin/pybabel update -i employerpool/translations/messages.pot -d employerpool/translations \
 	    --no-fuzzy-matching
 
-eval: $(VENV)/.installed  ## Rank the development evaluation set and print score.py's figures
-	@RESULTS=$$(mktemp); \
-	$(PY) -m matching rank --vacancies $(EVAL_DIR)/vacancies.jsonl \
-	    --candidates $(EVAL_DIR)/candidates.jsonl --top 50 --out "$$RESULTS" && \
-	$(PY) $(EVAL_DIR)/../score.py $(EVAL_DIR) "$$RESULTS"; rc=$$?; rm -f "$$RESULTS"; exit $$rc
+eval: $(VENV)/.installed  ## Score the matcher on both evaluation sets (generated dev, real ads), beside char TF-IDF
+	@set -e; for set in $(EVAL_SETS); do \
+	  RESULTS=$$(mktemp); BASE=$$(mktemp); \
+	  $(PY) -m matching rank --vacancies $(EVAL_ROOT)/$$set/vacancies.jsonl \
+	      --candidates $(EVAL_ROOT)/$$set/candidates.jsonl --top 50 --out "$$RESULTS"; \
+	  printf '%-12s matcher         ' "$$set"; $(PY) $(EVAL_ROOT)/score.py $(EVAL_ROOT)/$$set "$$RESULTS"; \
+	  $(PY) $(EVAL_ROOT)/baselines.py $(EVAL_ROOT)/$$set tfidf-char "$$BASE"; \
+	  printf '%-12s char TF-IDF     ' "$$set"; $(PY) $(EVAL_ROOT)/score.py $(EVAL_ROOT)/$$set "$$BASE"; \
+	  rm -f "$$RESULTS" "$$BASE"; \
+	done
 
 bench: $(VENV)/.installed  ## Run the benchmarks (matcher at 100 000 candidates, pages) and print their figures
 	$(PY) bench/bench_matcher.py
