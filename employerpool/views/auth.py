@@ -154,6 +154,9 @@ def expire_session():
 @login_required
 def logout():
     audit.record(AuditAction.logout, "user", current_user.id)
+    # Every session of the user ends, not only this cookie: a copied or stolen cookie, or a
+    # browser left signed in elsewhere, is signed out too (services/sessions.py).
+    end_all_sessions(current_user)
     db.session.commit()
     logout_user()
     session.clear()

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from employerpool.extensions import db
 from employerpool.models import ContactPerson, Employer
 from employerpool.models.enums import Role
-from tests.conftest import post_form
+from tests.conftest import login, post_form
 from tests.integration.test_registration import field_error, registration_data, valid_orgnr
 
 # 21 characters: one more than the contact person's phone column holds.
@@ -44,3 +44,26 @@ def test_a_20_character_phone_number_is_kept(client):
     response = post_form(client, "/register", registration_data(contact_phone=phone))
     assert response.status_code == 302
     assert db.session.scalar(select(ContactPerson.phone)) == phone
+
+
+# --- logout ends every session of the user --------------------------------------------------
+
+
+def test_a_session_cookie_replayed_after_logout_gets_the_login_page(app, make_user):
+    user = make_user(Role.counsellor)
+    browser = app.test_client()
+    login(browser, user.email)
+    stolen = browser.get_cookie("session").value
+    other_device = app.test_client()
+    login(other_device, user.email)
+    post_form(browser, "/logout", {}, form_url="/start")
+
+    replay = app.test_client()
+    replay.set_cookie("session", stolen)
+    response = replay.get("/start")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    # Logging out ends the user's other sessions too.
+    response = other_device.get("/start")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    # A new login works as before.
+    assert login(app.test_client(), user.email).status_code == 302
