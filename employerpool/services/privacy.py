@@ -24,6 +24,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, and_, cast, delete, or_, select, update
 
 from employerpool.extensions import db
+from employerpool.labels import (
+    ABORT_REASON_LABELS,
+    CONTRACT_TYPE_LABELS,
+    DECLINE_REASON_LABELS,
+    WITHDRAW_REASON_LABELS,
+)
 from employerpool.models import (
     AuditEvent,
     Candidate,
@@ -50,6 +56,9 @@ from employerpool.models.enums import (
     RequestStatus,
 )
 from employerpool.services import audit
+
+# The reason codes a match event may carry (the pipeline's allowlists).
+REASON_CODES = {*WITHDRAW_REASON_LABELS, *DECLINE_REASON_LABELS, *ABORT_REASON_LABELS}
 
 ERASED_NAME = _l("Slettet kandidat")
 # Why a candidate was erased: stored as a code in the history and the audit trail.
@@ -374,6 +383,11 @@ def erase_candidate(candidate: Candidate, actor: User | None, reason: str) -> bo
     for placement in candidate.placements:
         placement.note = None
         placement.supervisor = None
+        # Codes stay for the statistics; anything else was typed and may name the person.
+        if placement.abort_reason not in ABORT_REASON_LABELS:
+            placement.abort_reason = None
+        if placement.contract_type not in CONTRACT_TYPE_LABELS:
+            placement.contract_type = None
         for follow_up in list(placement.follow_ups):
             if follow_up.done_at is None:
                 placement.follow_ups.remove(follow_up)  # a plan for someone no longer followed
@@ -391,6 +405,7 @@ def erase_candidate(candidate: Candidate, actor: User | None, reason: str) -> bo
                 req.status = RequestStatus.declined
                 req.decided_at = now
         _erase_event_notes(match_ids)
+        _erase_free_text_reasons(match_ids)
 
     db.session.flush()
     _drop_orphan_skills(skill_ids)
@@ -426,6 +441,25 @@ def _erase_event_notes(match_ids: list[int], *, employer_side_only: bool = False
         if isinstance(obj, MatchEvent) and obj.match_id in match_ids:
             db.session.expire(obj, ["note"])
     return changed
+
+
+def _erase_free_text_reasons(match_ids: list[int]) -> None:
+    """Blank match-event reasons that are not one of the reason codes (free text written where
+    a code belongs may name the person); the codes stay for the statistics. A Core UPDATE, as
+    in `_erase_event_notes`."""
+    table = MatchEvent.__table__
+    db.session.execute(
+        update(table)
+        .where(
+            table.c.match_id.in_(match_ids),
+            table.c.reason.is_not(None),
+            table.c.reason.not_in(sorted(REASON_CODES)),
+        )
+        .values(reason=None)
+    )
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, MatchEvent) and obj.match_id in match_ids:
+            db.session.expire(obj, ["reason"])
 
 
 def erase_employer_side(match_ids: list[int], actor: User | None = None) -> int:

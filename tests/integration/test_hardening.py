@@ -67,3 +67,64 @@ def test_a_session_cookie_replayed_after_logout_gets_the_login_page(app, make_us
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     # A new login works as before.
     assert login(app.test_client(), user.email).status_code == 302
+
+
+# --- erasure removes every free text that may name the candidate -------------------------
+
+NAME = "Zuleikha Quennerstedt"
+
+
+def test_erasure_removes_free_text_reasons_contract_notes_and_request_messages(
+    make_vacancy, make_candidate, make_user
+):
+    from employerpool.models import MatchEvent, Placement, ProposalRequest
+    from employerpool.models.enums import ConsentScope, MatchOutcome, MatchStatus
+    from employerpool.services import matches, privacy
+
+    counsellor = make_user(Role.counsellor)
+    other = make_user(Role.counsellor)
+    candidate = make_candidate(
+        consents=(ConsentScope.employers, ConsentScope.pool_partners), partner=counsellor.partner
+    )
+    # Free text where codes belong, as older API clients could write it.
+    aborted = matches.create(make_vacancy().id, candidate.id, counsellor)
+    for to in (MatchStatus.proposed, MatchOutcome.interested, MatchOutcome.started):
+        matches.change(aborted, to, counsellor)
+    matches.change(aborted, MatchOutcome.aborted, counsellor, reason=f"{NAME} ble syk")
+    hired = matches.create(make_vacancy().id, candidate.id, counsellor)
+    for to in (MatchStatus.proposed, MatchOutcome.interested, MatchOutcome.started):
+        matches.change(hired, to, counsellor)
+    matches.change(hired, MatchOutcome.hired, counsellor, contract_type=f"fast, {NAME[:20]}")
+    asked = matches.create(make_vacancy().id, candidate.id, other)
+    db.session.add(
+        ProposalRequest(
+            match_id=asked.id,
+            requested_by_id=other.id,
+            requesting_partner_id=other.partner_id,
+            candidate_partner_id=counsellor.partner_id,
+            note=f"Kan vi foreslå {NAME}?",
+        )
+    )
+    declined = matches.create(make_vacancy().id, candidate.id, counsellor)
+    matches.change(declined, MatchStatus.proposed, counsellor)
+    matches.change(declined, MatchOutcome.declined, counsellor, reason="other")
+    db.session.commit()
+
+    def texts() -> list[str]:
+        values = [
+            *db.session.scalars(select(MatchEvent.reason)),
+            *db.session.scalars(select(MatchEvent.note)),
+            *db.session.scalars(select(Placement.abort_reason)),
+            *db.session.scalars(select(Placement.contract_type)),
+            *db.session.scalars(select(Placement.note)),
+            *db.session.scalars(select(ProposalRequest.note)),
+        ]
+        return [v for v in values if v]
+
+    assert sum("Zuleikha" in t for t in texts()) == 4
+    assert privacy.erase_candidate(candidate, counsellor, "request")
+    db.session.commit()
+    db.session.expire_all()
+    assert not [t for t in texts() if "Zuleikha" in t]
+    # Reason codes stay for the statistics.
+    assert db.session.scalar(select(MatchEvent.reason).where(MatchEvent.to_value == "declined"))
