@@ -210,7 +210,8 @@ class TitleReader:
                 self.stems.setdefault(stem(k), k)
         one_word = [k for k, label in idx.label.items() if len(normalise(label).split()) == 1]
         #: every form of a one-word key: the heads a compound may end in
-        self.single = {f for k in one_word for f in inflections(k)}
+        one = set(one_word)
+        self.single = {form for form, k in self.forms.items() if k in one}
         # modifier → senses of the labels "modifier + generic head" ("kjøkken" → kjøkkenassistent)
         self.by_modifier: dict[str, dict[int, float]] = {}
         for k in one_word:
@@ -259,8 +260,10 @@ class TitleReader:
             split = split_compound(w, self._is_head)
             if split is None:
                 continue
-            modifier, head = split[0], self.forms.get(split[1], split[1])
-            if head in GENERIC_HEADS or head in self.generic_keys:
+            modifier, head = split[0], self.forms.get(split[1])
+            if head is None:  # a generic head that is no label itself ("medarbeidere")
+                head = split[1]
+            if split[1] in GENERIC_HEADS or head in self.generic_keys:
                 senses = self.by_modifier.get(modifier)
                 if senses:
                     return Hit(word, _top(senses), COMPOUND_SIM, "compound")

@@ -90,7 +90,7 @@ TEXT_SKILL_WEIGHT, TEXT_SKILL_CAP = 0.5, 3.0
 #: How much a need's skill says about its occupation, by ESCO reuse level: a driving licence
 #: or a language (cross-sector, transversal) is asked of many trades; "operate a dough mixer"
 #: of one.
-NEED_SKILL_REUSE_WEIGHT = {"S": 1.0, "O": 1.0, "C": 0.5, "T": 0.25, "-": 0.25}
+NEED_SKILL_REUSE_WEIGHT = {"S": 1.0, "O": 1.0, "C": 0.3, "T": 0.1, "-": 0.1}
 #: Confidence of each source of the occupation, as the page shows it.
 SOURCE_CONFIDENCE = {
     "occupation": 1.0,
@@ -300,7 +300,7 @@ def need_core(
         _add_title(logits, m, SOURCE_WEIGHT["occupation"])
         source, phrase, similarity = "occupation", occupation, m.similarity
     m = title_of.get(title)
-    if m is not None and m.found:
+    if m is not None and m.found and not m.generic:  # "Engasjert medarbeider søkes": no trade
         _add_title(logits, m, SOURCE_WEIGHT["title"])
         if source == "none":
             source, phrase, similarity = "title", m.label, m.similarity

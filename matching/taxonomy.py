@@ -82,6 +82,8 @@ class TitleMatch:
     route: str = ""
     #: whether every phrase read is a vague title ("engineer", "rådgiver", "konsulent")
     vague: bool = False
+    #: whether every phrase read is a generic title ("medarbeider", "manager"): says nothing
+    generic: bool = False
 
     def weight_of(self) -> list[tuple[bool, int, float]]:
         """``(is_group, concept, weight)`` for every concept of the match."""
@@ -260,7 +262,10 @@ class Taxonomy:
         label = ", ".join(dict.fromkeys(h.phrase for h in hits))
         route = min((h.route for h in hits), key=("exact", "compound", "fuzzy", "generic").index)
         vague = all(self.reader.is_vague(h) for h in hits)
-        return TitleMatch(occs, groups, label, round(reading.confidence, 6), ws, route, vague)
+        generic = all(h.generic for h in hits)
+        return TitleMatch(
+            occs, groups, label, round(reading.confidence, 6), ws, route, vague, generic
+        )
 
     def skill_mentions(self, text: str, limit: int = 6000) -> dict[int, float]:
         """ESCO skills named by Norwegian skill words in a free text (each counted once).

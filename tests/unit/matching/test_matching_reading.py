@@ -183,3 +183,16 @@ def test_the_text_model_ranks_on_words_when_the_title_names_nothing(make_candida
     ranking = ranker.rank(need, top=2)
     assert [m.candidate_id for m in ranking.matches][0] == "kitchen"
     assert ranking.matches[0].components["skills"] > ranking.matches[1].components["skills"]
+
+
+def test_any_word_or_title_is_read_without_an_error(taxonomy):
+    import random
+
+    rng = random.Random(7)
+    letters = "abcdefghijklmnoprstuvyæøå"
+    titles = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 16))) for _ in range(3000)]
+    titles += ["", " ", "-", "100 %", "ass.", "((", "Sjåfør (", "og og og", "x" * 300]
+    for title in titles:
+        reading = taxonomy.reader.read(title)
+        taxonomy.reader.weights(reading)
+    assert taxonomy.resolve_titles(titles[:50])
