@@ -5,6 +5,7 @@ Who may do what to which record lives in `services.access`, not here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import case, update
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from employerpool.extensions import db
 from employerpool.models import RateLimitBucket, SetPasswordToken, User, now_utc
@@ -32,21 +34,28 @@ def authenticate(email: str, password: str) -> tuple[User | None, str | None]:
     """Check credentials with a per-account lock after repeated failures.
 
     Returns (user, None) on success, else (None, reason) where reason is "locked" or
-    "invalid". The reason never tells whether the e-mail address exists.
+    "invalid". Neither the reason nor the time taken tells whether the address has an
+    account: every attempt checks one password hash (a dummy one for an unknown address, a
+    locked account or a user without a password), and an unknown address is "locked" after
+    as many failures as a real account.
     """
-    user = db.session.execute(
-        db.select(User).where(User.email == email.strip().lower())
-    ).scalar_one_or_none()
+    address = email.strip().lower()
+    user = db.session.execute(db.select(User).where(User.email == address)).scalar_one_or_none()
     now = now_utc()
-    if user is not None and user.locked_until and user.locked_until > now:
+    if user is not None and user.password_hash:
+        password_ok = user.check_password(password)
+    else:
+        password_ok = _check_dummy_password(password)
+    if user is None:
+        return None, _unknown_address_failure(address)
+    if user.locked_until and user.locked_until > now:
         return None, "locked"
-    if user is None or not user.active or not user.check_password(password):
-        if user is not None:
-            locked_until = _count_failure(user, now)
-            audit.record(AuditAction.login_failed, "user", user.id, allowed=False, user=user)
-            db.session.commit()
-            if locked_until and locked_until > now:
-                return None, "locked"
+    if not user.active or not password_ok:
+        locked_until = _count_failure(user, now)
+        audit.record(AuditAction.login_failed, "user", user.id, allowed=False, user=user)
+        db.session.commit()
+        if locked_until and locked_until > now:
+            return None, "locked"
         return None, "invalid"
     user.failed_logins = 0
     user.locked_until = None
@@ -54,6 +63,33 @@ def authenticate(email: str, password: str) -> tuple[User | None, str | None]:
     audit.record(AuditAction.login, "user", user.id, user=user)
     db.session.commit()
     return user, None
+
+
+@functools.cache
+def _dummy_hash(method: str | None) -> str:
+    """A hash of a random password, made with the method real passwords use."""
+    return generate_password_hash(secrets.token_hex(16), **({"method": method} if method else {}))
+
+
+def _check_dummy_password(password: str) -> bool:
+    """Spend the time of one password check (always False)."""
+    check_password_hash(_dummy_hash(current_app.config.get("PASSWORD_HASH_METHOD")), password)
+    return False
+
+
+def _unknown_address_failure(address: str) -> str:
+    """Count a failed login for an address without an account, as an account would count it:
+    "locked" from the LOGIN_MAX_FAILURES-th failure within the lock period (a keyed hash of
+    the address is the key; the address itself is never stored)."""
+    config = current_app.config
+    secret = config["SECRET_KEY"].encode()
+    digest = hmac.new(secret, address.encode(), hashlib.sha256).hexdigest()
+    verdict = ratelimit.hit(
+        f"login-unknown:{digest[:40]}",
+        config["LOGIN_MAX_FAILURES"] - 1,
+        config["LOGIN_LOCK_MINUTES"] * 60,
+    )
+    return "invalid" if verdict.allowed else "locked"
 
 
 def _count_failure(user: User, now: datetime) -> datetime | None:

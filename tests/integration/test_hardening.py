@@ -128,3 +128,49 @@ def test_erasure_removes_free_text_reasons_contract_notes_and_request_messages(
     assert not [t for t in texts() if "Zuleikha" in t]
     # Reason codes stay for the statistics.
     assert db.session.scalar(select(MatchEvent.reason).where(MatchEvent.to_value == "declined"))
+
+
+# --- no account enumeration ------------------------------------------------------------------
+
+
+def _login_error(client, email: str, password: str) -> str:
+    import re
+
+    html = login(client, email, password).get_data(as_text=True)
+    found = re.search(r'<div class="error-summary" role="alert"><p>([^<]+)</p>', html)
+    return found.group(1).strip() if found else html
+
+
+def test_an_unknown_address_gets_the_same_answers_as_a_known_one_including_the_lock(app, make_user):
+    known = make_user(Role.counsellor).email
+    answers = {}
+    for email in (known, "ingen@finnes.no"):
+        client = app.test_client()
+        answers[email] = [
+            _login_error(client, email, "feil passord")
+            for _ in range(app.config["LOGIN_MAX_FAILURES"] + 1)
+        ]
+    assert answers[known] == answers["ingen@finnes.no"]
+    assert "midlertidig låst" in answers[known][-1]
+
+
+def test_an_unknown_address_takes_about_as_long_as_a_wrong_password(app, make_user):
+    import statistics
+    import time
+
+    method = "pbkdf2:sha256:200000"  # a hash that takes measurable time
+    app.config["PASSWORD_HASH_METHOD"] = method
+    app.config["LOGIN_MAX_FAILURES"] = 1000
+    user = make_user(Role.counsellor)
+    user.set_password("det riktige passordet", method)
+    db.session.commit()
+    client = app.test_client()
+
+    def timed(email: str) -> float:
+        started = time.perf_counter()
+        login(client, email, "feil passord")
+        return time.perf_counter() - started
+
+    known = statistics.median(timed(user.email) for _ in range(5))
+    unknown = statistics.median(timed("ingen@finnes.no") for _ in range(5))
+    assert unknown > 0.6 * known, (unknown, known)
