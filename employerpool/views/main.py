@@ -10,6 +10,7 @@ from employerpool.extensions import db
 from employerpool.models import Candidate, Employer, EmployerContact, Match, Vacancy
 from employerpool.models.enums import ApprovalStatus, AuditAction, Role, VacancyStatus
 from employerpool.services import audit, worklist
+from employerpool.services.access import allows
 
 bp = Blueprint("main", __name__)
 
@@ -31,13 +32,13 @@ def home():
         select(func.count()).select_from(Vacancy).where(Vacancy.status == VacancyStatus.open)
     )
     figures = {"open_needs": open_needs}
-    if role in (Role.counsellor, Role.coordinator):
+    if allows(role, "candidates.read"):
         figures["own_candidates"] = db.session.scalar(
             select(func.count())
             .select_from(Candidate)
             .where(Candidate.partner_id == current_user.partner_id, Candidate.erased_at.is_(None))
         )
-    if role in (Role.coordinator, Role.admin, Role.employer_contact):
+    if allows(role, "reports.contacts"):
         figures["employers"] = db.session.scalar(select(func.count()).select_from(Employer))
         figures["contacts"] = db.session.scalar(
             select(func.count())
@@ -47,7 +48,7 @@ def home():
     if role is Role.coordinator:
         figures["matches"] = db.session.scalar(select(func.count()).select_from(Match))
     work = {}
-    if role in (Role.counsellor, Role.coordinator):
+    if allows(role, "candidates.read"):
         work = {
             "follow_ups": worklist.follow_ups_due(current_user),
             "requests": worklist.pending_requests(current_user),
