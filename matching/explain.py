@@ -71,11 +71,12 @@ class SkillCheck:
 class HistoryNote:
     """A placement worth mentioning."""
 
-    kind: str  # "relevant" | "aborted_same_employer" | "ongoing_elsewhere"
+    kind: str  # "relevant" | "aborted_same_employer" | "ongoing_elsewhere" | "experience"
     outcome: str
     title: str
     year: int | None
     type: str | None = None
+    years: float | None = None  # work experience: how long
 
 
 @dataclass(slots=True)
@@ -172,7 +173,10 @@ def render_reasons(exp: Explanation) -> list[str]:
     for note in exp.history:
         year = f" {note.year}" if note.year else ""
         kind = _PLACEMENT_TYPE.get(note.type or "", "praksis")
-        if note.kind == "aborted_same_employer":
+        if note.kind == "experience":
+            span = f" ({_nb_number(note.years)} år)" if note.years else ""
+            soft.append(f"Erfaring som {note.title}{span}")
+        elif note.kind == "aborted_same_employer":
             hard.append(f"Avbrutt {kind} hos samme arbeidsgiver{year}")
         elif note.kind == "ongoing_elsewhere":
             soft.append(f"I pågående {kind} som {note.title} (fra{year})")

@@ -129,5 +129,12 @@ def history_notes(
         rel = title_relation(title, prep, pool.title_matches, memo)
         if rel >= RELATEDNESS["same_minor_group"] * 0.9 and p.outcome is not None:
             notes.append((rel, HistoryNote("relevant", outcome, title, year, ptype)))
+    # Work experience counts in the history part too, so it is named when it counts.
+    for e in c.experience:
+        rel = title_relation(e.title, prep, pool.title_matches, memo)
+        if rel >= RELATEDNESS["same_minor_group"] * 0.9:
+            notes.append(
+                (rel * 0.9, HistoryNote("experience", "experience", e.title, None, None, e.years))
+            )
     notes.sort(key=lambda x: -x[0])
     return [n for _, n in notes[:3]]
