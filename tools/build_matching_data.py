@@ -77,7 +77,41 @@ The files in this folder are derived by `tools/build_matching_data.py` from the 
 - **NAV occupation titles** per STYRK code, from NAV's open dataset "Arbeidssøkere yrke år"
   (Datahotell / data.nav.no, via `datahotellet/dataset-archive`). Open public data; the exact
   licence (normally NLOD 2.0) must be confirmed before a public release.
-{seed_note}"""
+{seed_note}
+
+## Files written by hand by the project team (not derived by this script)
+
+- `titles_common.tsv`: common job titles as Norwegian employers and counsellors write them, and
+  English titles in their everyday sense, each with the STYRK-08 unit group(s) of that sense;
+  every code is checked against SSB's and NAV's group names by `tools/check_titles_common.py`.
+- `norwegian_forms.tsv`: abbreviations ("ass.", "hj.pleie"), nynorsk word forms
+  ("sjukepleiar", "reinhald-"), generic and vague titles, words that are titles but also
+  everyday Norwegian ("driver", "leder"), employment and context words ("vikariat", "ved"),
+  and words too common in ads to count as skills or workplaces. No ad text was copied.
+- `styrk.tsv.gz`'s `jobseekers` column is NAV's mean yearly count of job seekers per STYRK-08
+  code ("Arbeidssøkere yrke år", ISCO-08 based years); the reader uses it as the prior that makes
+  common jobs win over rare ones when a title has several senses.
+
+## `skills_no.tsv` — Norwegian skill vocabulary
+
+`skills_no.tsv` (UTF-8, tab-separated: `term`, `variants`, `esco_uri`, `domain`) was written by
+hand by the project team: Norwegian skill words and phrases as counsellors and employers write
+them, with `|`-separated synonyms, inflected forms, common misspellings, nynorsk forms and
+compound variants, for the work this programme's candidates do (cleaning, warehouse, retail,
+kitchen and serving, health and care, kindergarten, driving and licences, building trades,
+industry, office, IT, languages, certificates, and the generic qualities employers ask for). No
+ad text was copied. It is not derived by `tools/build_matching_data.py`.
+
+Where an ESCO skill or knowledge concept fits, `esco_uri` refers to it in **ESCO v1.1.1**,
+© European Union. This service uses the ESCO classification of the European Commission.
+URIs were chosen by searching `skills_en.csv` in the ESCO v1.1.1 download, preferring skills
+that ESCO links (`occupationSkillRelations.csv`) to the relevant occupations and, for generic
+qualities, ESCO's transversal skills; terms with no fitting concept (for example Norwegian
+certificates such as HMS-kort, or languages ESCO does not list, such as Somali and Tigrinya)
+have an empty URI. `tools/check_skills_no.py` checks the columns, that no term or variant
+appears in two rows with different URIs, and that every URI exists in ESCO v1.1.1
+`skills_en.csv`.
+"""
 
 
 def short_id(uri: str) -> str:
