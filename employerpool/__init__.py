@@ -144,12 +144,15 @@ def register_blueprints(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from employerpool import labels
     from employerpool.models.enums import District
+    from employerpool.services import submissions
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["label"] = labels.label
     app.jinja_env.globals["label_value"] = labels.event_label
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["nav_items"] = labels.nav_items
+    # A one-time token for each create form shown (services/submissions.py).
+    app.jinja_env.globals["submission_token"] = submissions.new_token
     app.jinja_env.globals["district_options"] = [(d.name, d.value) for d in District]
     from employerpool.services import oidc
 

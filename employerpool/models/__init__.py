@@ -16,7 +16,7 @@ from employerpool.models.employer import ContactPerson, Employer
 from employerpool.models.match import AppendOnlyError, Match, MatchEvent, ProposalRequest
 from employerpool.models.partner import Partner, PartnerProgramme
 from employerpool.models.placement import FollowUp, Placement
-from employerpool.models.security import ApiToken, RateLimitBucket
+from employerpool.models.security import ApiToken, FormSubmission, RateLimitBucket
 from employerpool.models.user import RecoveryCode, SetPasswordToken, User
 from employerpool.models.vacancy import (
     CompetenceNeed,
@@ -43,6 +43,7 @@ __all__ = [
     "EmployerContact",
     "Experience",
     "FollowUp",
+    "FormSubmission",
     "Match",
     "MatchEvent",
     "Occupation",

@@ -51,3 +51,16 @@ class RateLimitBucket(Base):
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     window_start: Mapped[int] = mapped_column(primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
+
+
+class FormSubmission(Base):
+    """A create form's one-time submission token: the first request that sends it claims it,
+    so that a double click (or a resent form) makes one record. `result_path` is where the
+    record it made can be seen."""
+
+    __tablename__ = "form_submission"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc, index=True)
+    result_path: Mapped[str | None] = mapped_column(String(300))

@@ -19,6 +19,7 @@ from employerpool.services import audit, privacy
 from employerpool.services.access import CANDIDATE_READERS, get_candidate_or_404, role_required
 from employerpool.services.candidates import form_data, save_profile, set_consent
 from employerpool.views import page_number
+from employerpool.views import submissions as once
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
 
@@ -69,8 +70,12 @@ def _form(candidate: Candidate | None = None) -> CandidateForm:
 def new():
     form = _form()
     if form.validate_on_submit():
+        if not once.claim():
+            return once.already_sent(url_for("candidates.index"))
         candidate = Candidate(partner_id=current_user.partner_id)
         save_profile(candidate, form, current_user)
+        db.session.flush()
+        once.done(url_for("candidates.detail", candidate_id=candidate.id))
         db.session.commit()
         flash(_("Kandidaten er registrert."), "success")
         return redirect(url_for("candidates.detail", candidate_id=candidate.id))

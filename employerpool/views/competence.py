@@ -23,6 +23,7 @@ from employerpool.services.access import (
 )
 from employerpool.services.employers import approved_employer_choices
 from employerpool.views import page_number
+from employerpool.views import submissions as once
 
 bp = Blueprint("competence", __name__, url_prefix="/competence-needs")
 
@@ -93,8 +94,11 @@ def create():
         employer_id = (
             int(form.employer_id.data) if current_user.is_staff else current_user.employer_id
         )
+        if not once.claim():
+            return once.already_sent(url_for("employers.detail", employer_id=employer_id))
         need = CompetenceNeed(employer_id=employer_id)
         competence_service.save(need, competence_service.values_from_form(form), current_user)
+        once.done(url_for("employers.detail", employer_id=employer_id))
         db.session.commit()
         flash(_("Kompetansebehovet er lagret."), "success")
         return redirect(url_for("employers.detail", employer_id=employer_id))

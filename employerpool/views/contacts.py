@@ -25,6 +25,7 @@ from employerpool.services.access import (
 )
 from employerpool.services.auth import is_safe_next
 from employerpool.views import page_number
+from employerpool.views import submissions as once
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 
@@ -119,7 +120,10 @@ def new():
     if request.method == "GET":
         form.contact_date.data = service.local_today()
     if form.validate_on_submit():
-        service.log_contact(employer.id, current_user, form.to_input())
+        if not once.claim():
+            return once.already_sent(url_for("contacts.index", employer_id=employer.id))
+        contact = service.log_contact(employer.id, current_user, form.to_input())
+        once.done(url_for("contacts.index", employer_id=contact.employer_id))
         db.session.commit()
         flash(_("Kontakten med %(name)s er logget.", name=employer.name), "success")
         return redirect(_next_url() or url_for("contacts.index", employer_id=employer.id))

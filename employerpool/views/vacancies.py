@@ -44,6 +44,7 @@ from employerpool.services.matches import TransitionError
 from employerpool.services.vacancies import ACTION_LABELS, VacancyError
 from employerpool.services.validation import REQUIRED_BY_TYPE, check_match_event
 from employerpool.views import page_number, parse_id
+from employerpool.views import submissions as once
 
 bp = Blueprint("vacancies", __name__, url_prefix="/vacancies")
 
@@ -130,6 +131,8 @@ def create():
     if form.validate_on_submit():
         if employer is None:
             employer = db.session.get(Employer, int(form.employer_id.data))
+        if not once.claim():
+            return once.already_sent(url_for("vacancies.index"))
         publish = request.form.get("action") == "publish"
         try:
             vacancy = vacancy_service.create_vacancy(
@@ -139,6 +142,7 @@ def create():
             db.session.rollback()
             flash(str(exc), "error")
             return _render_form(form, employer=employer, status=400)
+        once.done(url_for("vacancies.detail", vacancy_id=vacancy.id))
         db.session.commit()
         flash(
             _("Behovet er publisert.") if publish else _("Behovet er lagret som utkast."),
