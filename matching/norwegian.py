@@ -99,6 +99,7 @@ def _nynorsk() -> tuple[dict[str, str], tuple[tuple[str, str], ...], tuple[tuple
     return words, tuple(prefixes), tuple(suffixes)
 
 
+@functools.lru_cache(maxsize=65536)
 def bokmaal(word: str) -> str:
     """Return a bokmål reading of a (possibly nynorsk) word; the word itself when none applies.
 

@@ -221,8 +221,11 @@ class TitleReader:
             bucket = self.by_modifier.setdefault(split[0], {})
             for concept, weight in idx.senses[k].items():
                 bucket[concept] = max(bucket.get(concept, 0.0), weight)
-        #: one-word keys of real labels (not heads), for typo-tolerant lookup
-        self.fuzzy_keys = sorted(k for k in one_word if idx.level[k] <= ENGLISH and len(k) >= 5)
+        #: one-word keys of real labels (not heads) by length, for typo-tolerant lookup
+        self.fuzzy_keys: dict[int, list[str]] = {}
+        for k in sorted(k for k in one_word if idx.level[k] <= ENGLISH and len(k) >= 5):
+            self.fuzzy_keys.setdefault(len(k), []).append(k)
+        self.read = functools.lru_cache(maxsize=65536)(self._read)  # type: ignore[method-assign]
         self.generic_keys = frozenset(
             {self.forms.get(w, w) for w in _words("generic_title")}
             | {self.forms.get(w, w) for w in GENERIC_HEADS}
@@ -294,7 +297,7 @@ class TitleReader:
             return typo
         if compound is not None:
             return Hit(word, compound.senses, compound.similarity, "compound", compound.generic)
-        return self._fuzzy(word)
+        return None
 
     def _typo(self, word: str) -> Hit | None:
         """A one-word title with a typo: one edit (two in long words) from a known label."""
@@ -302,9 +305,14 @@ class TitleReader:
         if len(word) < 6:  # "etter" is not a typo of "setter"
             return None
         allowed = 1 if len(key) < 10 else 2
+        near = [
+            k
+            for n in range(len(key) - allowed, len(key) + allowed + 1)
+            for k in self.fuzzy_keys.get(n, ())
+        ]
         best = process.extractOne(
             key,
-            self.fuzzy_keys,
+            near,
             scorer=Levenshtein.distance,
             processor=default_process,
             score_cutoff=allowed,
@@ -324,14 +332,28 @@ class TitleReader:
                 return senses
         return None
 
-    def _fuzzy(self, phrase: str) -> Hit | None:
-        m = self.tax.titles.lookup(phrase)
-        if not m.concepts or m.similarity < 0.8:
-            return None
-        return Hit(phrase, tuple((c, 1.0) for c in m.concepts), m.similarity * 0.9, "fuzzy")
+    def _ellipsis(self, words: list[str]) -> list[str]:
+        """Write out a shared compound head: "ferskvare- og kafemedarbeider" (the hyphen often
+        left out) is "ferskvaremedarbeider og kafemedarbeider"."""
+        out = list(words)
+        for i in range(len(words) - 2):
+            if words[i + 1] not in ("og", "eller") or self.forms.get(words[i]):
+                continue
+            split = split_compound(words[i + 2], self._is_head)
+            if split is None:
+                continue
+            head = words[i + 2][len(words[i + 2]) - len(split[1]) :]
+            for joined in (words[i] + head, words[i] + "s" + head):
+                if joined in self.forms or (
+                    split[1] in GENERIC_HEADS and self._modifier(words[i]) is not None
+                ):
+                    out[i] = joined
+                    break
+        return out
 
     def _spans(self, words: list[str], context: bool, allow_guess: bool) -> list[Hit]:
         """Hits in one run of words, longest phrase first; unknown words tried as compounds."""
+        words = self._ellipsis(words)
         hits: list[tuple[int, Hit]] = []
         used = [False] * len(words)
         for size in range(min(MAX_SPAN, len(words)), 0, -1):
@@ -360,7 +382,10 @@ class TitleReader:
     # --- titles --------------------------------------------------------------------------
 
     def read(self, title: str) -> Reading:
-        """Find the occupations a job title names (see the module docstring)."""
+        """Find the occupations a job title names (see the module docstring); cached."""
+        return self._read(title)
+
+    def _read(self, title: str) -> Reading:
         whole = tokens(title)
         key = self._exact(whole, stems=True) if 0 < len(whole) <= 2 * MAX_SPAN else None
         if key is not None:  # a label as it stands, "Transportleder (forsvaret)" included
@@ -374,8 +399,8 @@ class TitleReader:
                 continue
             proper, context = _title_parts(words)
             found = self._spans(proper, False, True)
-            if not found and len(proper) > 1:
-                whole = self._fuzzy(" ".join(proper))
+            if not found and 1 < len(proper) <= 3:  # "lager medarbieder": a split typo
+                whole = self._typo("".join(proper))
                 found = [whole] if whole else []
             if found and all(h.generic for h in found):
                 found = self._specialise(found, proper + context) or found

@@ -49,26 +49,37 @@ FULL_COSINE = 0.3
 
 
 def _stems(text: str) -> list[str]:
-    return [stem(bokmaal(w)) for w in tokens(text) if len(w) > 1 and not w.isdigit()]
+    return [_word_stem(w) for w in tokens(text) if len(w) > 1 and not w.isdigit()]
 
 
-def candidate_text(c: Candidate) -> tuple[str, str]:
-    """``(titles, text)`` of a candidate: the titles alone, and everything as free text."""
+@functools.lru_cache(maxsize=131072)
+def _word_stem(word: str) -> str:
+    return stem(bokmaal(word))
+
+
+def candidate_text(c: Candidate) -> tuple[list[str], list[str]]:
+    """``(titles, text)`` of a candidate as pieces: its titles, and all its free text."""
     titles = [
-        *(p.occupation or p.title or "" for p in c.placements),
-        *(p.title for p in c.placements if p.title and p.title != p.occupation),
-        *(e.title for e in c.experience),
-        *c.desired_occupations,
+        t
+        for t in (
+            *(p.occupation or p.title or "" for p in c.placements),
+            *(p.title for p in c.placements if p.title and p.title != p.occupation),
+            *(e.title for e in c.experience),
+            *c.desired_occupations,
+        )
+        if t
     ]
-    joined = "\n".join(t for t in titles if t)
-    return joined, "\n".join([joined, c.summary or "", *c.skills])
+    return titles, [*titles, *([c.summary] if c.summary else []), *c.skills]
 
 
-def need_text(v: Vacancy) -> tuple[str, str]:
-    """``(titles, text)`` of a need: its title (and chosen occupation), and all its text."""
-    titles = "\n".join(t for t in (v.title, v.occupation) if t)
+def need_text(v: Vacancy) -> tuple[list[str], list[str]]:
+    """``(titles, text)`` of a need as pieces: its title (and chosen occupation), all its text.
+
+    The titles count twice in the text: they say more than the ad's prose.
+    """
+    titles = [t for t in (v.title, v.occupation) if t]
     description = (v.description or "")[:MAX_DESCRIPTION]
-    return titles, "\n".join([titles, titles, description, *v.skills_required, *v.skills_preferred])
+    return titles, [*titles, *titles, description, *v.skills_required, *v.skills_preferred]
 
 
 class TextModel:
@@ -113,17 +124,57 @@ class TextModel:
         ).fit(titles)
         return self
 
-    def _vectors(self, docs: Sequence[tuple[str, str]]) -> sp.csr_matrix:
-        assert self.words_ is not None and self.grams_ is not None
-        words = normalize(self.words_.transform([d[1] for d in docs]))
-        grams = normalize(self.grams_.transform([d[0] for d in docs])) * TITLE_VIEW_WEIGHT
-        return normalize(sp.hstack([words, grams], format="csr")).astype(np.float32)
+    def _counts(self, docs: Sequence[Sequence[str]], view: str) -> sp.csr_matrix:
+        """Term counts of documents made of pieces, each distinct piece analysed once.
+
+        Candidates share most of their pieces (titles, skill labels), so a pool of 100 000
+        analyses a few thousand strings, not 100 000 documents.
+        """
+        vectorizer = self.words_ if view == "words" else self.grams_
+        assert vectorizer is not None
+        analyze = _stems if view == "words" else vectorizer.build_analyzer()
+        vocabulary = vectorizer.vocabulary_
+        index: dict[str, int] = {}
+        rows, cols, vals = [], [], []
+        for piece in (p for doc in docs for p in doc):
+            if piece in index:
+                continue
+            index[piece] = len(index)
+            counts: dict[int, int] = {}
+            for term in analyze(piece):
+                col = vocabulary.get(term)
+                if col is not None:
+                    counts[col] = counts.get(col, 0) + 1
+            rows.extend([index[piece]] * len(counts))
+            cols.extend(counts)
+            vals.extend(counts.values())
+        pieces = sp.csr_matrix(
+            (np.array(vals, dtype=np.float32), (rows, cols)), shape=(len(index), len(vocabulary))
+        )
+        doc_rows = [d for d, doc in enumerate(docs) for _ in doc]
+        doc_cols = [index[p] for doc in docs for p in doc]
+        incidence = sp.csr_matrix(
+            (np.ones(len(doc_cols), dtype=np.float32), (doc_rows, doc_cols)),
+            shape=(len(docs), len(index)),
+        )
+        return (incidence @ pieces).tocsr()
+
+    def _weigh(self, counts: sp.csr_matrix, view: str) -> sp.csr_matrix:
+        """Sublinear tf × idf, L2-normalised (what scikit-learn's TF-IDF computes)."""
+        vectorizer = self.words_ if view == "words" else self.grams_
+        assert vectorizer is not None
+        counts = counts.astype(np.float32)
+        counts.data = (1.0 + np.log(counts.data)) * vectorizer.idf_[counts.indices]
+        return normalize(counts)
+
+    def _vectors(self, docs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> sp.csr_matrix:
+        words = self._weigh(self._counts([d[1] for d in docs], "words"), "words")
+        grams = self._weigh(self._counts([d[0] for d in docs], "grams"), "grams")
+        joined = sp.hstack([words, grams * TITLE_VIEW_WEIGHT], format="csr")
+        return normalize(joined).astype(np.float32)
 
     def index(self, candidates: Sequence[Candidate]) -> sp.csc_matrix:
         """The candidates' vectors, by feature (CSC), so a need reads only its own words."""
-        if not candidates:
-            n = len(self.words_.vocabulary_) + len(self.grams_.vocabulary_)  # type: ignore[union-attr]
-            return sp.csc_matrix((0, n), dtype=np.float32)
         return self._vectors([candidate_text(c) for c in candidates]).tocsc()
 
     def transform_need(self, v: Vacancy) -> sp.csr_matrix:
@@ -148,8 +199,10 @@ def _corpus() -> tuple[list[str], list[str]]:
     from .taxonomy import load_taxonomy  # the taxonomy imports the reader, not this module
 
     tax = load_taxonomy()
-    titles = list(tax.reader.index.label.values())
-    texts = [*titles, *tax.skills.key_label]
+    titles = sorted(set(tax.reader.index.label.values()))
+    # preferred skill labels and the Norwegian skill words; not every synonym (the idf of a
+    # word is about how many trades use it, and synonyms only repeat their concept)
+    texts = [*titles, *tax.skill_label, *sorted(tax.skill_phrases)]
     return titles, texts
 
 

@@ -47,7 +47,7 @@ def test_relatedness_orders_same_occupation_over_group_over_shared_skills(taxono
 
     rel = taxonomy.relatedness
     assert np.allclose(np.diag(rel), 1.0)
-    assert {round(float(x), 3) for x in np.unique(rel)} <= {0.0, 0.333, 0.667, 1.0}
+    assert {round(float(x), 3) for x in np.unique(rel)} <= {0.0, 0.25, 0.333, 0.667, 1.0}
     o = taxonomy.resolve_title("møbelsnekker").occupations[0]
     g = taxonomy.occ_groups[o][0]
     siblings = [x for x in range(taxonomy.n_occ) if g in taxonomy.occ_groups[x] and x != o]
@@ -60,3 +60,14 @@ def test_attribution_is_shipped():
     text = resources.files("matching").joinpath("data", "ATTRIBUTION.md").read_text("utf-8")
     assert "This service uses the ESCO classification of the European Commission." in text
     assert "STYRK-08" in text and "NAV" in text and "crosswalk" in text
+
+
+def test_neighbouring_trades_of_one_styrk_minor_group_are_near(taxonomy):
+    car = taxonomy.resolve_title("bilmekaniker").occupations[0]  # 7231
+    machinery = [
+        o
+        for o in range(taxonomy.n_occ)
+        if any(taxonomy.group_codes[g] == "7233" for g in taxonomy.occ_groups[o])
+    ]
+    assert machinery
+    assert all(taxonomy.relatedness[car, o] >= 0.25 for o in machinery)
