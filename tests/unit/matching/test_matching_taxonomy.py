@@ -63,11 +63,14 @@ def test_attribution_is_shipped():
 
 
 def test_neighbouring_trades_of_one_styrk_minor_group_are_near(taxonomy):
-    car = taxonomy.resolve_title("bilmekaniker").occupations[0]  # 7231
-    machinery = [
-        o
-        for o in range(taxonomy.n_occ)
-        if any(taxonomy.group_codes[g] == "7233" for g in taxonomy.occ_groups[o])
-    ]
-    assert machinery
-    assert all(taxonomy.relatedness[car, o] >= 0.25 for o in machinery)
+    def members(code):
+        return [
+            o
+            for o in range(taxonomy.n_occ)
+            if any(taxonomy.group_codes[g] == code for g in taxonomy.occ_groups[o])
+        ]
+
+    cars, machinery, cooks = members("7231"), members("7233"), members("5120")
+    assert cars and machinery and cooks
+    assert all(taxonomy.relatedness[c, o] >= 0.25 for c in cars for o in machinery)
+    assert all(taxonomy.relatedness[c, o] < 0.25 for c in cars for o in cooks)
