@@ -36,6 +36,7 @@ from employerpool.services.employers import (
     OrganisationData,
 )
 from employerpool.views import page_number
+from employerpool.views import submissions as once
 
 bp = Blueprint("employers", __name__, url_prefix="/employers")
 
@@ -207,7 +208,10 @@ def add_contact_person(employer_id: int):
         abort(403)
     form = ContactPersonForm()
     if form.validate_on_submit():
+        if not once.claim():
+            return once.already_sent(url_for("employers.detail", employer_id=employer.id))
         employer_service.add_contact_person(employer, ContactData.from_form(form))
+        once.done(url_for("employers.detail", employer_id=employer.id))
         db.session.commit()
         flash(_("Kontaktpersonen er lagt til."), "success")
         return redirect(url_for("employers.detail", employer_id=employer.id))

@@ -30,6 +30,7 @@ from employerpool.services.access import (
 from employerpool.services.contacts import local_today
 from employerpool.services.suggestions import pseudonym
 from employerpool.services.validation import check_match_event, check_vacancy_takes_candidates
+from employerpool.views import submissions as once
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
 
@@ -202,6 +203,8 @@ def add_follow_up(match_id: int):
     if placement is None:
         abort(400)
     if form.validate_on_submit():
+        if not once.claim():
+            return once.already_sent(url_for("matches.detail", match_id=match.id))
         if form.supervisor.data:
             placement.supervisor = form.supervisor.data.strip()
         db.session.add(

@@ -483,3 +483,44 @@ def test_a_form_sent_twice_makes_one_record(app, make_user, make_employer, form)
     assert second.status_code == 303
     assert second.headers["Location"] == first.headers["Location"]
     assert db.session.scalar(select(func.count(model.id))) == 1
+
+
+def test_a_contact_person_form_sent_twice_adds_one_person(app, make_user, make_employer):
+    from employerpool.models import ContactPerson
+
+    user = make_user(Role.employer)
+    employer_id = user.employer_id
+    url = f"/employers/{employer_id}/contact-persons/new"
+    client = logged_in_client(app, user.email)
+    page = client.get(url).get_data(as_text=True)
+    data = {
+        "contact_name": "Dobbel Klikk",
+        "contact_email": "dobbel@klikk.no",
+        "csrf_token": CSRF_RE.search(page).group(1),
+        "submission_token": TOKEN_RE.search(page).group(1),
+    }
+    first = client.post(url, data=data)
+    assert first.status_code in (302, 303), first.get_data(as_text=True)[:3000]
+    assert client.post(url, data=data).status_code == 303
+    count = select(func.count(ContactPerson.id)).where(ContactPerson.name == "Dobbel Klikk")
+    assert db.session.scalar(count) == 1
+
+
+def test_a_follow_up_form_sent_twice_plans_one_follow_up(app, interested_match):
+    from employerpool.models import FollowUp
+
+    match, counsellor = interested_match
+    matches.change(match, MatchOutcome.started, counsellor)
+    db.session.commit()
+    url = f"/matches/{match.id}"
+    client = logged_in_client(app, counsellor.email)
+    page = client.get(url).get_data(as_text=True)
+    tokens = CSRF_RE.findall(page)
+    data = {
+        "due_date": "2027-01-15",
+        "csrf_token": tokens[-1],
+        "submission_token": TOKEN_RE.search(page).group(1),
+    }
+    for _ in range(2):
+        assert client.post(f"{url}/follow-ups", data=data).status_code == 303
+    assert db.session.scalar(select(func.count(FollowUp.id))) == 1
