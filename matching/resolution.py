@@ -90,7 +90,7 @@ TEXT_SKILL_WEIGHT, TEXT_SKILL_CAP = 0.5, 3.0
 #: How much a need's skill says about its occupation, by ESCO reuse level: a driving licence
 #: or a language (cross-sector, transversal) is asked of many trades; "operate a dough mixer"
 #: of one.
-NEED_SKILL_REUSE_WEIGHT = {"S": 1.0, "O": 1.0, "C": 0.3, "T": 0.1, "-": 0.1}
+NEED_SKILL_REUSE_WEIGHT = {"S": 1.0, "O": 1.0, "C": 0.6, "T": 0.3, "-": 0.3}
 #: Confidence of each source of the occupation, as the page shows it.
 SOURCE_CONFIDENCE = {
     "occupation": 1.0,
