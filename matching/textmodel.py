@@ -165,13 +165,13 @@ class TextModel:
         assert vectorizer is not None
         counts = counts.astype(np.float32)
         counts.data = (1.0 + np.log(counts.data)) * vectorizer.idf_[counts.indices]
-        return normalize(counts)
+        return normalize(counts) if counts.shape[0] else counts
 
     def _vectors(self, docs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> sp.csr_matrix:
         words = self._weigh(self._counts([d[1] for d in docs], "words"), "words")
         grams = self._weigh(self._counts([d[0] for d in docs], "grams"), "grams")
         joined = sp.hstack([words, grams * TITLE_VIEW_WEIGHT], format="csr")
-        return normalize(joined).astype(np.float32)
+        return (normalize(joined) if joined.shape[0] else joined).astype(np.float32)
 
     def index(self, candidates: Sequence[Candidate]) -> sp.csc_matrix:
         """The candidates' vectors, by feature (CSC), so a need reads only its own words."""

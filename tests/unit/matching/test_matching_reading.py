@@ -196,3 +196,9 @@ def test_any_word_or_title_is_read_without_an_error(taxonomy):
         reading = taxonomy.reader.read(title)
         taxonomy.reader.weights(reading)
     assert taxonomy.resolve_titles(titles[:50])
+
+
+def test_an_empty_pool_ranks_nothing_without_an_error():
+    ranker = CandidateRanker().fit([])
+    ranking = ranker.rank({"id": "v", "title": "Er det deg?", "description": "Vi trenger folk."})
+    assert ranking.matches == [] and ranking.understood.source == "none"
