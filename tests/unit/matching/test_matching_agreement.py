@@ -12,7 +12,6 @@ from collections import defaultdict
 import pytest
 
 from matching import CandidateRanker
-from matching.components.skills import MISSING_SKILLS_FLOOR
 
 from .conftest import DEV_SET, REFERENCE_DATE
 
@@ -66,44 +65,32 @@ def test_a_history_bar_has_a_history_reason_and_a_reason_a_bar(rankings):
                 assert m.components["history"] > 0, (m.components, m.reasons)
 
 
+def _trade_and_required(m) -> tuple[str, int] | None:
+    """The occupation reason's text and how many required skills the reasons say are held."""
+    relation = next((RELATION.match(r) for r in m.reasons if RELATION.match(r)), None)
+    count = next((REQUIRED.match(r) for r in m.reasons if REQUIRED.match(r)), None)
+    if relation is None or count is None:
+        return None
+    return relation.group(0), int(count.group(1)) if count.group(1) else 0
+
+
 def test_among_candidates_of_the_same_trade_more_required_skills_mean_a_higher_bar(rankings):
     compared = 0
     for need, ranking in zip(*rankings, strict=True):
         if not need.get("skills_required"):
             continue
-        by_relation = defaultdict(list)
+        by_trade = defaultdict(list)
         for m in ranking.matches:
-            relation = next((RELATION.match(r) for r in m.reasons if RELATION.match(r)), None)
-            count = next((REQUIRED.match(r) for r in m.reasons if REQUIRED.match(r)), None)
-            if relation is None or count is None:
-                continue
-            held = int(count.group(1)) if count.group(1) else 0
-            by_relation[relation.group(0)].append((held, m.components["skills"], m.reasons))
-        for group in by_relation.values():
+            said = _trade_and_required(m)
+            if said is not None:
+                by_trade[said[0]].append((said[1], m.components["skills"], m.reasons))
+        for group in by_trade.values():
             for held_a, bar_a, reasons_a in group:
                 for held_b, bar_b, reasons_b in group:
                     if held_a > held_b:
                         compared += 1
                         assert bar_a > bar_b, (reasons_a, bar_a, reasons_b, bar_b)
     assert compared > 0
-
-
-def test_lacking_every_required_skill_caps_the_bar_below_the_same_trade_with_them(rankings):
-    for need, ranking in zip(*rankings, strict=True):
-        if not need.get("skills_required"):
-            continue
-        bars = defaultdict(dict)
-        for m in ranking.matches:
-            relation = next((RELATION.match(r) for r in m.reasons if RELATION.match(r)), None)
-            count = next((REQUIRED.match(r) for r in m.reasons if REQUIRED.match(r)), None)
-            if relation is None or count is None:
-                continue
-            held = int(count.group(1)) if count.group(1) else 0
-            total = int(count.group(2) or count.group(3))
-            bars[relation.group(0)].setdefault(held == total, []).append(m.components["skills"])
-        for split in bars.values():
-            if True in split and False in split:
-                assert max(split[False]) <= max(split[True]) * (MISSING_SKILLS_FLOOR + 0.3)
 
 
 def test_recency_is_measured_from_today_not_from_a_start_date_months_ahead(
