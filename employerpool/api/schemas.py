@@ -10,6 +10,7 @@ from typing import Annotated, Generic, Literal, TypeVar
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -74,8 +75,15 @@ Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS)]
 CefrName = names(Cefr)
 
 
-# An id in a JSON body: a whole number, never `true` (pydantic's lax mode reads it as 1).
-BodyId = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1)]
+def _not_a_bool(value):
+    """`true` is not an id (pydantic's lax mode would read it as 1)."""
+    if isinstance(value, bool):
+        raise ValueError("Må være et helt tall.")
+    return value
+
+
+# An id in a JSON body: a whole number (or its digits as text), never a boolean.
+BodyId = Annotated[int, BeforeValidator(_not_a_bool), Field(ge=1, le=2**31 - 1)]
 
 
 class Strict(BaseModel):

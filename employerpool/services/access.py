@@ -66,6 +66,7 @@ from employerpool.services import audit
 # --- role sets: the only place roles are grouped --------------------------------------------
 
 ALL_ROLES = tuple(Role)
+MAX_ID = 2**31 - 1  # ids are 32-bit in the database
 STAFF_ROLES = (Role.admin, Role.coordinator, Role.counsellor, Role.employer_contact)
 # Counsellors and coordinators work with their own partner's candidates.
 CANDIDATE_READERS = (Role.counsellor, Role.coordinator)
@@ -319,6 +320,8 @@ def candidate_from_reference(reference: str | None, user: User) -> Candidate | N
 
     reference = (reference or "").strip()
     if reference.isascii() and reference.isdigit() and len(reference) <= 10:
+        if int(reference) > MAX_ID:
+            return None
         candidate = db.session.get(Candidate, int(reference))
         if candidate is None or candidate.partner_id != user.partner_id:
             return None

@@ -11,6 +11,7 @@ from sqlalchemy import case, exists, func, or_, select
 
 from employerpool.extensions import db
 from employerpool.models import Occupation, Skill, VacancySkill
+from employerpool.models.candidate import candidate_skill
 from employerpool.models.enums import Role
 from employerpool.models.vacancy import competence_need_skill
 
@@ -64,6 +65,7 @@ def skills():
         # only on candidate profiles (they could name a candidate's background).
         stmt = stmt.where(
             or_(
+                ~exists().where(candidate_skill.c.skill_id == Skill.id),
                 Skill.esco_uri.is_not(None),
                 Skill.domain.is_not(None),
                 exists().where(VacancySkill.skill_id == Skill.id),

@@ -274,13 +274,25 @@ def staff_data(partner_id: int, **overrides) -> dict:
     return data
 
 
-def test_staff_register_an_approved_employer_and_invite_its_contact(client, make_user):
+def _outbox(app, tmp_path):
+    """Mail written synchronously to a folder; returns a reader of the messages."""
+    folder = tmp_path / "outbox"
+    app.config.update(MAIL_SERVER=None, MAIL_OUTBOX=str(folder), MAIL_ASYNC=False)
+    return lambda: [p.read_text() for p in sorted(folder.glob("*.eml"))] if folder.exists() else []
+
+
+def test_staff_register_an_approved_employer_and_invite_its_contact(
+    app, client, make_user, tmp_path
+):
+    outbox = _outbox(app, tmp_path)
     staff = make_user(Role.employer_contact)
     login(client, staff.email)
     response = post_form(client, "/employers/new", staff_data(staff.partner_id))
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
-    link = re.search(r"http://localhost/set-password/[\w-]+", html).group(0)
+    # The link goes to the contact by mail, never into the staff member's page (issue 15).
+    assert response.status_code in (302, 303)
+    assert "/set-password/" not in client.get(response.headers["Location"]).get_data(as_text=True)
+    (mail,) = outbox()
+    link = re.search(r"http://localhost/set-password/[\w-]+", mail).group(0)
     employer = db.session.scalars(select(Employer)).one()
     assert employer.approval is ApprovalStatus.approved
     assert employer.agreement is Agreement.samarbeidsavtale
@@ -315,12 +327,17 @@ def test_staff_registration_of_a_duplicate_links_to_the_existing_employer(
     assert counts() == before
 
 
+# The employer's own users and the staff who manage employers invite (issue 15); the link goes
+# to the contact person by mail.
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [(None, 302), (Role.employer, 403), (Role.counsellor, 200), (Role.coordinator, 200)],
+    [(None, 302), (Role.employer, 303), (Role.counsellor, 403), (Role.coordinator, 303)],
     ids=lambda v: getattr(v, "name", str(v)),
 )
-def test_inviting_an_existing_contact_person(client, make_user, make_employer, role, expected):
+def test_inviting_an_existing_contact_person(
+    app, client, make_user, make_employer, tmp_path, role, expected
+):
+    outbox = _outbox(app, tmp_path)
     employer = make_employer()
     person = ContactPerson(name="Per Person", email="per@firma.no")
     employer.contact_persons.append(person)
@@ -336,9 +353,11 @@ def test_inviting_an_existing_contact_person(client, make_user, make_employer, r
     )
     assert response.status_code == expected
     created = db.session.scalar(select(User).where(User.email == "per@firma.no"))
-    assert (created is not None) is (expected == 200)
-    if expected == 200:
-        assert "/set-password/" in response.get_data(as_text=True)
+    assert (created is not None) is (expected == 303)
+    assert "/set-password/" not in response.get_data(as_text=True)
+    if expected == 303:
+        (mail,) = outbox()
+        assert "To: per@firma.no" in mail and "/set-password/" in mail
 
 
 def test_a_need_cannot_be_posted_for_a_pending_employer_even_by_staff(
