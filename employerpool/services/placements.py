@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from employerpool.extensions import db
+from employerpool.labels import ABORT_REASON_LABELS
 from employerpool.models import Candidate, CandidateEvent, Placement, User, now_utc
 from employerpool.models.enums import AuditAction, PlacementOutcome
 from employerpool.services import audit
@@ -37,6 +38,9 @@ def check(
         errors["end_date"] = "Sluttdatoen kan ikke være før oppstart."
     if abort_reason and outcome not in ABORTED:
         errors["abort_reason"] = "Oppgi grunn bare når praksisen er avbrutt (aborted, no_show)."
+    elif abort_reason and abort_reason not in ABORT_REASON_LABELS:
+        # a code from the list, never free text that may name the candidate (as the web)
+        errors["abort_reason"] = "Velg en grunn fra listen: " + ", ".join(ABORT_REASON_LABELS) + "."
     if contract_type and outcome is not PlacementOutcome.hired:
         errors["contract_type"] = "Oppgi kontraktstype bare når kandidaten er ansatt (hired)."
     return errors

@@ -685,17 +685,7 @@ def seed_demo(
                         else None
                     ),
                     abort_reason=(
-                        rng.choice(
-                            [
-                                "helse",
-                                "språk",
-                                "arbeidsoppgaver passet ikke",
-                                "flyttet",
-                                "annen jobb",
-                            ]
-                        )
-                        if outcome is PlacementOutcome.aborted
-                        else None
+                        rng.choice(ABORT_REASONS) if outcome is PlacementOutcome.aborted else None
                     ),
                 )
             )
@@ -780,7 +770,8 @@ CONTACT_PURPOSES = [
     "Avtale om arbeidspraksis",
     "Rekrutteringsmøte",
 ]
-ABORT_REASONS = ["helse", "språk", "arbeidsoppgaver passet ikke", "flyttet", "annen jobb"]
+# Reason codes, as the pipeline and the API take them (labels in employerpool.labels).
+ABORT_REASONS = ["health", "language", "tasks", "moved", "other_job"]
 TIME_LIMITED = (
     PlacementType.arbeidspraksis,
     PlacementType.sprakpraksis,

@@ -272,8 +272,15 @@ def test_close_a_placement_and_refuse_bad_changes(client, world, bearer):
     url = f"/api/v1/placements/{ongoing.id}"
     bad = client.patch(url, headers=headers, json={"end_date": "2025-01-01", "outcome": "aborted"})
     assert bad.status_code == 422 and "end_date" in bad.get_json()["fields"]
-    bad = client.patch(url, headers=headers, json={"abort_reason": "Flyttet"})
+    bad = client.patch(url, headers=headers, json={"abort_reason": "moved"})
     assert bad.status_code == 422 and "abort_reason" in bad.get_json()["fields"]
+    # free text that may name the candidate is refused, as on the web: reason codes only
+    free = client.patch(
+        url,
+        headers=headers,
+        json={"end_date": "2025-05-30", "outcome": "aborted", "abort_reason": "Amina ble syk"},
+    )
+    assert free.status_code == 422 and "abort_reason" in free.get_json()["fields"]
     bad = client.patch(url, headers=headers, json={"outcome": None})
     assert bad.status_code == 422 and "outcome" in bad.get_json()["fields"]
     db.session.refresh(ongoing)
@@ -281,10 +288,10 @@ def test_close_a_placement_and_refuse_bad_changes(client, world, bearer):
     done = client.patch(
         url,
         headers=headers,
-        json={"end_date": "2025-05-30", "outcome": "aborted", "abort_reason": "Flyttet"},
+        json={"end_date": "2025-05-30", "outcome": "aborted", "abort_reason": "moved"},
     )
     assert done.status_code == 200, done.get_json()
-    assert done.get_json()["outcome"] == "aborted" and done.get_json()["abort_reason"] == "Flyttet"
+    assert done.get_json()["outcome"] == "aborted" and done.get_json()["abort_reason"] == "moved"
     # Leaving "aborted" drops the reason, as the pipeline does.
     fixed = client.patch(url, headers=headers, json={"outcome": "completed"})
     assert fixed.get_json()["abort_reason"] is None
